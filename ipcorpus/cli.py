@@ -1,0 +1,263 @@
+"""Command line: parse options, call the core, render. Nothing is computed here."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+import typer
+from typer.core import TyperGroup
+
+try:  # typer >= 0.20 vendors click; older releases depend on it
+    from typer import _click as click
+except ImportError:  # pragma: no cover
+    import click
+
+from ipcorpus import __version__
+from ipcorpus.errors import IpcorpusError
+
+
+class Group(TyperGroup):
+    """Every failure becomes one `ipcorpus: error: …` line with exit 2; a closed
+    pipe ends quietly."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        code = 0
+        try:
+            rv = super().main(*args, **kwargs)
+            code = rv if isinstance(rv, int) else 0
+            sys.stdout.flush()
+        except typer.Exit as e:
+            code = getattr(e, "exit_code", 0)
+        except (typer.Abort, KeyboardInterrupt):
+            _err("interrupted")
+            code = 130
+        except click.ClickException as e:
+            _err(e.format_message().replace("\n", " "))
+            code = 2
+        except IpcorpusError as e:
+            if "--debug" in sys.argv:
+                raise
+            _err(str(e))
+            code = e.code
+        except BrokenPipeError:
+            _quiet_pipe()
+            code = 0
+        except Exception as e:  # noqa: BLE001 - the last guard against a traceback
+            if "--debug" in sys.argv:
+                raise
+            _err(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
+            code = 2
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_pipe()
+        sys.exit(code)
+
+
+def _err(msg: str):
+    try:
+        print(f"ipcorpus: error: {msg}", file=sys.stderr)
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _quiet_pipe():
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
+                  help="Founder-IP versus matrix stance in scraped Chinese articles, every claim cited to path:line.")
+
+
+def _version(value: bool):
+    if value:
+        print(f"ipcorpus {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit."),
+          debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")):
+    """Founder-IP versus matrix stance in scraped Chinese articles."""
+
+
+# Shared options ------------------------------------------------------------------
+PathsArg = typer.Argument(..., help="Files or folders of articles (.txt and .md by default).", show_default=False)
+FormatOpt = typer.Option("auto", "--format", "-f",
+                         help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
+ColorOpt = typer.Option("auto", "--color", help="auto | always | never (NO_COLOR is honoured).")
+DbOpt = typer.Option(None, "--db", envvar="IPCORPUS_DB",
+                     help="Index file. Default: .ipcorpus/index.sqlite in the corpus folder.")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or writing the index.")
+JobsOpt = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
+GlobOpt = typer.Option(None, "--glob", help="File name patterns to take from folders (repeatable). Default: *.txt, *.md.")
+ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: ipcorpus.toml in the corpus folder.")
+KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
+DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
+LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repeatable).")
+
+
+def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=None, lexicon=None):
+    from ipcorpus.config import find_config, load_config
+    from ipcorpus.pipeline import Options
+    from ipcorpus.source import DEFAULT_PATTERNS
+    cfg = load_config(find_config(paths, config))
+    corpus = cfg.get("corpus", {})
+    clean = cfg.get("clean", {})
+    patterns = tuple(glob or corpus.get("glob") or DEFAULT_PATTERNS)
+    keep = tuple(keep_rule or ()) + tuple(clean.get("keep_rules", ()))
+    drop = tuple(drop_rule or ()) + tuple(clean.get("drop_rules", ()))
+    lex = tuple(lexicon or ()) + tuple(cfg.get("stance", {}).get("lexicon", ()))
+    opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=patterns, keep_rules=keep, drop_rules=drop,
+                   user_rules=tuple(clean.get("rule", ())), lexicons=lex)
+    if "max_size" in corpus:
+        opts.max_bytes = int(corpus["max_size"])
+    # Validate rule names and patterns now, so a typo is a usage error up front.
+    from ipcorpus.noise.rules import make_ruleset
+    make_ruleset({"rule": list(opts.user_rules)} if opts.user_rules else None, keep, drop)
+    for path in lex:
+        if not os.path.isfile(path):
+            raise IpcorpusError(f"{path}: no such lexicon file")
+    return opts
+
+
+def _check_format(fmt: str, allowed=None):
+    from ipcorpus.output import FORMATS
+    allowed = allowed or FORMATS
+    if fmt != "auto" and fmt not in allowed:
+        raise IpcorpusError(f"unknown format '{fmt}' (choose from {', '.join(allowed)})")
+
+
+def _run(paths, opts, out):
+    from ipcorpus.pipeline import run
+    from ipcorpus.progress import Progress
+    with Progress(out.err) as bar:
+        corpus = run(paths, opts, bar.update)
+    for n in corpus.notes:
+        out.note(f"ipcorpus: note: {n}")
+    explicit = {p for p in paths if not os.path.isdir(p)}
+    hard = False
+    for f in corpus.failed():
+        out.note(f"ipcorpus: warning: {_show(f.path)}: {f.error}")
+        if f.path in explicit:
+            hard = True
+    return corpus, hard
+
+
+def _show(p):
+    from ipcorpus.output import safe_path
+    return safe_path(p)
+
+
+def _finish(corpus, hard: bool):
+    if hard:
+        bad = [f for f in corpus.failed()]
+        if len(bad) == 1:
+            raise IpcorpusError(f"{_show(bad[0].path)}: {bad[0].error}")
+        raise IpcorpusError(f"{len(bad)} files could not be analysed")
+
+
+# ingest -------------------------------------------------------------------------
+@app.command()
+def ingest(paths: List[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt,
+           no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt,
+           config: Optional[str] = ConfigOpt, keep_rule: Optional[List[str]] = KeepRuleOpt,
+           drop_rule: Optional[List[str]] = DropRuleOpt, lexicon: Optional[List[str]] = LexiconOpt):
+    """Index articles (incrementally) and print a summary: files new / changed /
+    unchanged / failed, encodings, scripts, lines and damaged lines."""
+    from ipcorpus.output import Out
+    from ipcorpus.commands import ingest_summary
+    _check_format(format)
+    out = Out(format, color)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    corpus, hard = _run(paths, opts, out)
+    ingest_summary(corpus, out)
+    _finish(corpus, hard)
+
+
+# clean --------------------------------------------------------------------------
+@app.command()
+def clean(paths: List[str] = PathsArg,
+          original: bool = typer.Option(False, "--original", help="Print kept lines as they stand in the file."),
+          explain: bool = typer.Option(False, "--explain", help="Print every dropped line: path:line: [rule] text."),
+          format: str = typer.Option("text", "--format", "-f",
+                                     help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
+          color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
+          glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
+          keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt):
+    """Strip portal noise: the article alone, one line per kept line. Nothing is
+    edited; every dropped line names the rule that dropped it."""
+    from ipcorpus.output import Out
+    from ipcorpus.commands import clean_output
+    _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
+    out = Out("tsv" if format == "text" else format, color)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
+    corpus, hard = _run(paths, opts, out)
+    clean_output(corpus, out, format, original=original, explain=explain)
+    _finish(corpus, hard)
+
+
+# stance -------------------------------------------------------------------------
+@app.command()
+def stance(paths: List[str] = PathsArg,
+           evidence: int = typer.Option(0, "--evidence", "-e", min=0,
+                                        help="Also show the N strongest clauses per article."),
+           by: Optional[str] = typer.Option(None, "--by", help="entity: one row per company/person."),
+           label: Optional[List[str]] = typer.Option(None, "--label", help="Only articles with this label (repeatable)."),
+           format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt,
+           jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
+           keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
+           lexicon: Optional[List[str]] = LexiconOpt):
+    """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
+    [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
+    from ipcorpus.output import Out
+    from ipcorpus.commands import stance_output, LABELS
+    _check_format(format)
+    for lb in label or ():
+        if lb not in LABELS:
+            raise IpcorpusError(f"unknown label '{lb}' (choose from {', '.join(LABELS)})")
+    if by not in (None, "entity"):
+        raise IpcorpusError(f"unknown --by '{by}' (choose from entity)")
+    out = Out(format, color)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    corpus, hard = _run(paths, opts, out)
+    stance_output(corpus, out, evidence=evidence, by=by, labels=tuple(label or ()))
+    _finish(corpus, hard)
+
+
+# rules --------------------------------------------------------------------------
+@app.command()
+def rules(format: str = FormatOpt, color: str = ColorOpt, config: Optional[str] = ConfigOpt):
+    """List the cleaning rules: name, family, pack, whether on by default, what it drops."""
+    from ipcorpus.output import Out
+    from ipcorpus.commands import rules_output
+    _check_format(format)
+    rules_output(Out(format, color), config)
+
+
+# show ---------------------------------------------------------------------------
+@app.command()
+def show(citation: str = typer.Argument(..., help="path:line or path:line-end, as the other commands print them."),
+         context: int = typer.Option(0, "--context", "-C", min=0, help="Lines of context around the citation."),
+         normalized: bool = typer.Option(False, "--normalized", help="Print normalized text instead of the original."),
+         db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt, config: Optional[str] = ConfigOpt,
+         keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
+         color: str = ColorOpt):
+    """Print a cited line with line numbers; dropped lines are marked with their rule."""
+    from ipcorpus.output import Out
+    from ipcorpus.commands import show_output
+    out = Out("tsv", color)
+    show_output(citation, context, normalized, out,
+                lambda path: _options([path], db, no_cache, 1, None, config, keep_rule, drop_rule))
+
+
+def main():
+    app(prog_name="ipcorpus")

@@ -1,0 +1,225 @@
+"""What each command prints, computed from the corpus and handed to the output layer."""
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+
+from ipcorpus.errors import IpcorpusError, InputError
+from ipcorpus.models import cite
+from ipcorpus.output import Out, safe_path
+
+LABELS = ("founder-ip", "matrix", "mixed", "neutral")
+
+
+# ingest -------------------------------------------------------------------------
+def ingest_summary(corpus, out: Out):
+    status = Counter(f.status for f in corpus.files)
+    enc, script = Counter(), Counter()
+    lines = damaged = kept = dropped = 0
+    for f in corpus.docs():
+        st = corpus.store.stats(f.hash, corpus.version) if corpus.store else None
+        if st is None:
+            from ipcorpus.store import stats_of
+            st = stats_of(f.analysis)
+        enc[st["encoding"]] += 1
+        script[st["script"]] += 1
+        lines += st["lines"]
+        damaged += st["damaged"]
+        kept += st["kept"]
+        dropped += st["dropped"]
+    summary = {
+        "files": len(corpus.files), "new": status["new"], "changed": status["changed"],
+        "unchanged": status["unchanged"], "failed": status["failed"], "pruned": corpus.pruned,
+        "encodings": dict(sorted(enc.items())), "scripts": dict(sorted(script.items())),
+        "lines": lines, "kept": kept, "dropped": dropped, "damaged_lines": damaged,
+        "failures": [{"path": safe_path(f.path), "error": f.error} for f in corpus.failed()],
+        "index": corpus.store.path if corpus.store else None,
+    }
+    if out.fmt in ("json", "jsonl"):
+        out.json(summary)
+        return
+    rows = [[k, v] for k, v in summary.items() if k not in ("encodings", "scripts", "failures")]
+    rows.insert(6, ["encodings", " ".join(f"{k}:{v}" for k, v in summary["encodings"].items())])
+    rows.insert(7, ["scripts", " ".join(f"{k}:{v}" for k, v in summary["scripts"].items())])
+    out.rows(["metric", "value"], rows, title="ingest")
+
+
+# clean --------------------------------------------------------------------------
+def _original_lines(path: str):
+    from ipcorpus.source import decode, read_bytes, split_lines
+    return split_lines(decode(read_bytes(path)).text)
+
+
+def clean_record(corpus, f) -> dict:
+    a = corpus.analysis(f)
+    lines = []
+    for i, (action, rule) in enumerate(a["verdicts"]):
+        if action == "blank":
+            continue
+        if action == "keep":
+            lines.append({"line": i + 1, "action": "keep", "text": a["plain"][i]})
+        else:
+            lines.append({"line": i + 1, "action": "drop", "rule": rule})
+    m = a["meta"]
+    return {"path": safe_path(f.path), "encoding": a["encoding"], "script": a["script"],
+            "title": m.get("title"), "source": m.get("source"), "author": m.get("author"),
+            "published": m.get("published"), "original_title": m.get("original_title"),
+            "damaged_lines": [i + 1 for i, d in enumerate(a["damage"]) if d],
+            "lines": lines}
+
+
+def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bool = False):
+    docs = corpus.docs()
+    if fmt in ("json", "jsonl"):
+        out.json([clean_record(corpus, f) for f in docs])
+        return
+    if fmt == "text":
+        many = len(docs) > 1
+        for f in docs:
+            a = corpus.analysis(f)
+            orig = _original_lines(f.abspath) if original or explain else None
+            if explain:
+                for i, (action, rule) in enumerate(a["verdicts"]):
+                    if action == "drop":
+                        out.write(f"{safe_path(f.path)}:{i + 1}: [{rule}] {orig[i]}\n")
+                continue
+            if many:
+                out.write(f"==> {safe_path(f.path)} <==\n")
+            for i, (action, _) in enumerate(a["verdicts"]):
+                if action == "keep":
+                    out.write((orig[i] if original else a["plain"][i]) + "\n")
+        return
+    rows = []
+    for f in docs:
+        a = corpus.analysis(f)
+        for i, (action, rule) in enumerate(a["verdicts"]):
+            if action == "blank":
+                continue
+            if explain and action != "drop":
+                continue
+            rows.append([cite(safe_path(f.path), i + 1), action, rule or "", a["plain"][i]])
+    out.rows(["citation", "action", "rule", "text"], rows, nowrap=["citation"])
+
+
+# stance -------------------------------------------------------------------------
+def stance_record(corpus, f, evidence: int = 10) -> dict:
+    s = corpus.stance(f)
+    ev = [{"line": e["line"], "end_line": e["end_line"], "citation": cite(safe_path(f.path), e["line"], e["end_line"]),
+           "side": e["side"], "weight": e["weight"], "rules": e["rules"], "text": e["text"]}
+          for e in s["evidence"][:evidence]]
+    return {"path": safe_path(f.path), "title": s.get("title"), "source": s.get("source"),
+            "published": s.get("published"), "label": s["label"], "score": s["score"],
+            "confidence": s["confidence"], "founder": s["founder"], "matrix": s["matrix"],
+            "entities": s["entities"], "evidence": ev}
+
+
+def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
+    recs = [stance_record(corpus, f, max(evidence, 10)) for f in corpus.docs()]
+    if labels:
+        recs = [r for r in recs if r["label"] in labels]
+    if by == "entity":
+        return entity_output(recs, out)
+    if out.fmt in ("json", "jsonl"):
+        if evidence:
+            for r in recs:
+                r["evidence"] = r["evidence"][:evidence]
+        out.json(recs)
+        return
+    cols = ["path", "title", "source", "published", "label", "score", "founder", "matrix", "citation"]
+    rows = [[r["path"], r["title"], r["source"], (r["published"] or "")[:10], r["label"], r["score"],
+             r["founder"], r["matrix"], r["evidence"][0]["citation"] if r["evidence"] else ""] for r in recs]
+    if not evidence:
+        out.rows(cols, rows, nowrap=["citation", "label"])
+        return
+    ecols = ["citation", "label", "rank", "side", "weight", "rules", "text"]
+    erows = []
+    for r in recs:
+        for k, e in enumerate(r["evidence"][:evidence], 1):
+            erows.append([e["citation"], r["label"], k, e["side"], e["weight"], " ".join(e["rules"]), e["text"]])
+    if out.fmt == "table":
+        out.rows(cols, rows, nowrap=["citation", "label"], title="stance")
+        out.rows(ecols, erows, nowrap=["citation"], title="evidence")
+    else:
+        out.rows(ecols, erows)
+
+
+def entity_output(recs, out: Out):
+    agg: dict = {}
+    for r in recs:
+        for name, e in r["entities"].items():
+            a = agg.setdefault(name, {"articles": 0, "mentions": 0, "founder": 0.0, "matrix": 0.0,
+                                      **{lb: 0 for lb in LABELS}})
+            a["articles"] += 1
+            a["mentions"] += e["mentions"]
+            a["founder"] += e["founder"]
+            a["matrix"] += e["matrix"]
+            # An article's label counts for an entity only if the entity carries stance in it.
+            a[r["label"] if (e["founder"] or e["matrix"]) else "neutral"] += 1
+    rows, recs_out = [], []
+    for name, a in sorted(agg.items(), key=lambda kv: (-kv[1]["articles"], -kv[1]["mentions"], kv[0])):
+        t = a["founder"] + a["matrix"]
+        score = round((a["founder"] - a["matrix"]) / (t + 1.0), 3) if t else 0.0
+        rows.append([name, a["articles"], a["mentions"], a["founder-ip"], a["matrix"], a["mixed"], a["neutral"],
+                     score, round(a["founder"], 3), round(a["matrix"], 3)])
+        recs_out.append({"entity": name, "articles": a["articles"], "mentions": a["mentions"],
+                         "labels": {lb: a[lb] for lb in LABELS}, "score": score,
+                         "founder": round(a["founder"], 3), "matrix": round(a["matrix"], 3)})
+    out.rows(["entity", "articles", "mentions", "founder-ip", "matrix", "mixed", "neutral", "score", "founder_weight",
+              "matrix_weight"], rows, records=recs_out)
+
+
+# rules --------------------------------------------------------------------------
+def rules_output(out: Out, config=None):
+    from ipcorpus.config import load_config
+    from ipcorpus.noise.rules import BUILTIN, make_ruleset
+    cfg = load_config(config) if config else {}
+    rs = make_ruleset(cfg.get("clean") or None)
+    rows = []
+    for p in rs.packs:
+        for r in p.rules:
+            rows.append([r.name, r.family, p.name, "yes" if r.default else "no", r.description])
+    for name, (family, desc) in BUILTIN.items():
+        rows.append([name, family, "builtin", "yes", desc])
+    out.rows(["rule", "family", "pack", "default", "description"], rows, nowrap=["rule"])
+
+
+# show ---------------------------------------------------------------------------
+_CITE = re.compile(r"^(?P<path>.+?):(?P<a>\d+)(?:-(?P<b>\d+))?$")
+
+
+def parse_citation(text: str) -> tuple[str, int, int]:
+    m = _CITE.match(text)
+    if not m:
+        raise IpcorpusError(f"'{text}' is not a citation (path:line or path:line-end)")
+    a = int(m.group("a"))
+    b = int(m.group("b") or a)
+    if a < 1 or b < a:
+        raise IpcorpusError(f"'{text}': line range must start at 1 and not run backwards")
+    return m.group("path"), a, b
+
+
+def show_output(citation: str, context: int, normalized: bool, out: Out, make_options):
+    from ipcorpus.pipeline import run
+    path, a, b = parse_citation(citation)
+    if not os.path.exists(path):
+        raise IpcorpusError(f"{path}: no such file or directory")
+    if os.path.isdir(path):
+        raise IpcorpusError(f"{path}: is a directory")
+    corpus = run([path], make_options(path))
+    f = corpus.files[0]
+    if not f.ok:
+        raise IpcorpusError(f"{path}: {f.error}")
+    an = corpus.analysis(f)
+    n = len(an["verdicts"])
+    if a > n:
+        raise IpcorpusError(f"{citation}: the file has {n} lines")
+    b = min(b, n)
+    orig = _original_lines(f.abspath)
+    width = len(str(min(n, b + context)))
+    for i in range(max(1, a - context), min(n, b + context) + 1):
+        action, rule = an["verdicts"][i - 1]
+        mark = ">" if a <= i <= b else " "
+        text = an["text"][i - 1] if normalized else orig[i - 1]
+        tag = f"  [drop: {rule}]" if action == "drop" else ""
+        out.write(f"{mark}{i:>{width}}| {text}{tag}\n")

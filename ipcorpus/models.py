@@ -1,0 +1,84 @@
+"""The records that flow between the layers: read -> normalize -> clean -> stance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Optional
+
+
+@dataclass
+class Line:
+    number: int          # 1-based, as an editor counts
+    original: str        # the line exactly as decoded (no newline)
+    text: str            # normalized: simplified script, glosses removed, width folded, stripped
+    damage: int = 0      # characters lost in this line (`?` or U+FFFD standing for a character)
+
+
+@dataclass
+class Document:
+    path: str            # as the user gave it (relative stays relative)
+    encoding: str
+    script: str          # simplified | traditional | traditional-with-pinyin | mixed | none
+    lines: list[Line]
+    size: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def damaged_lines(self) -> int:
+        return sum(1 for ln in self.lines if ln.damage)
+
+
+@dataclass
+class Verdict:
+    line: int
+    action: str          # keep | drop | blank
+    rule: str = ""       # the rule that dropped it (drop only)
+
+
+@dataclass
+class Meta:
+    title: Optional[str] = None
+    source: Optional[str] = None
+    author: Optional[str] = None
+    published: Optional[str] = None
+    original_title: Optional[str] = None
+    title_line: Optional[int] = None
+
+
+@dataclass
+class Evidence:
+    line: int
+    end_line: int
+    side: str            # founder-ip | matrix
+    weight: float
+    rules: list[str]
+    text: str
+
+    def cite(self, path: str) -> str:
+        return cite(path, self.line, self.end_line)
+
+
+@dataclass
+class Stance:
+    label: str           # founder-ip | matrix | mixed | neutral
+    score: float         # [-1, 1], positive leaning founder-IP
+    confidence: float    # [0, 1]
+    founder: float       # total weight for the founder-IP side
+    matrix: float        # total weight for the matrix side
+    entities: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Stance":
+        d = dict(d)
+        d["evidence"] = [Evidence(**e) for e in d.get("evidence", [])]
+        return cls(**d)
+
+
+def cite(path: str, line: int, end_line: Optional[int] = None) -> str:
+    """`path:line` or `path:line-end`, the form editors and `ipcorpus show` resolve."""
+    if end_line and end_line != line:
+        return f"{path}:{line}-{end_line}"
+    return f"{path}:{line}"

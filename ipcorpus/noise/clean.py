@@ -1,0 +1,266 @@
+"""Cleaning: a verdict for every original line (keep, or drop with a rule), and the
+metadata found on the way. Nothing is edited; precision comes first: a line is
+kept unless a named rule or detector says it is furniture."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ipcorpus.models import Document, Meta, Verdict
+from ipcorpus.noise import meta as meta_mod
+from ipcorpus.noise.rules import RuleSet, default_ruleset
+from ipcorpus.noise.text import bare, is_prose, SENT_PUNCT
+
+_TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$|^\d+\s*(分钟|小时|天)前$")
+_END_MARKERS = {"platform-disclaimer", "disclaimer-en", "original-publish", "repost-notice",
+                "related-header", "related-list", "sohu-statement", "wechat-end-mark"}
+
+
+@dataclass
+class Cleaned:
+    doc: Document
+    verdicts: list[Verdict]
+    plain: list[str]                 # bare text of every line (empty for blank lines)
+    meta: Meta = field(default_factory=Meta)
+    outlet: Optional[str] = None
+
+    def kept(self):
+        """(line number, plain text) of every kept line."""
+        return [(v.line, self.plain[v.line - 1]) for v in self.verdicts if v.action == "keep"]
+
+    @property
+    def counts(self) -> dict:
+        c = {"keep": 0, "drop": 0, "blank": 0}
+        for v in self.verdicts:
+            c[v.action] += 1
+        return c
+
+
+def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
+    rules = rules or default_ruleset()
+    texts = [ln.text for ln in doc.lines]
+    plain = [bare(t) for t in texts]
+    n = len(texts)
+    rule: list[Optional[str]] = [None] * n          # None = keep (so far)
+    values: dict[int, str] = {}                      # meta values by index
+    blank = [not t.strip() for t in texts]
+
+    _blocks(texts, rule, blank, rules, values)
+    _related_list(plain, rule, blank, rules)
+    active = rules.active()
+    edge_rules = [r for r in active if r.zone == "edge"]
+    any_rules = [r for r in active if r.zone != "edge"]
+    for i in range(n):
+        if blank[i] or rule[i]:
+            continue
+        for r in any_rules:
+            m = r.match(plain[i], texts[i])
+            if m:
+                rule[i] = r.name
+                if r.name.startswith("meta:") and m.groupdict().get("value"):
+                    values[i] = m.group("value").strip()
+                break
+    first, last = _core(plain, rule, blank)
+    for i in range(n):
+        if blank[i] or rule[i] or first <= i <= last:
+            continue
+        for r in edge_rules:
+            if r.match(plain[i], texts[i]):
+                rule[i] = r.name
+                break
+    if rules.on("tail"):
+        _tail(plain, rule, blank)
+    title_i = meta_mod.find_title(plain, texts, rule, blank, values)
+    if rules.on("repeat"):
+        _repeats(plain, rule, blank, title_i)
+    if rules.on("smooth"):
+        _smooth(plain, texts, rule, blank, title_i)
+    verdicts = [Verdict(i + 1, "blank") if blank[i] else
+                Verdict(i + 1, "drop", rule[i]) if rule[i] else Verdict(i + 1, "keep")
+                for i in range(n)]
+    outlet = _outlet(texts, rules)
+    meta = meta_mod.extract(plain, rule, values, title_i, outlet)
+    return Cleaned(doc, verdicts, plain, meta, outlet)
+
+
+def _outlet(texts, rules: RuleSet):
+    """The portal whose signs appear on the most lines at the page's edges."""
+    edges = texts[:40] + texts[-80:]
+    best, hits = None, 0
+    for p in rules.packs:
+        if p.detect and p.outlet:
+            h = sum(1 for t in edges if any(rx.search(t) for rx in p.detect))
+            if h > hits:
+                best, hits = p.outlet, h
+    return best
+
+
+def _mark(rule, i, name):
+    if rule[i] is None:
+        rule[i] = name
+
+
+def _blocks(texts, rule, blank, rules: RuleSet, values):
+    """Structural blocks no single-line rule sees."""
+    n = len(texts)
+    # Front matter: `---` on the first line, key: value lines, `---`.
+    first = next((i for i in range(n) if not blank[i]), None)
+    if first is not None and texts[first] == "---" and rules.on("front-matter"):
+        end = next((j for j in range(first + 1, min(n, first + 80)) if texts[j] == "---"), None)
+        if end is not None:
+            body = [texts[j] for j in range(first + 1, end) if not blank[j]]
+            if body and all(re.match(r"^([\w-]+\s*:|-\s|\s)", t) for t in body):
+                for j in range(first, end + 1):
+                    if blank[j]:
+                        continue
+                    m = re.match(r"^(title|author|date|published|source)\s*:\s*(.*)$", texts[j], re.I)
+                    if m and m.group(2).strip():
+                        rule[j] = "meta:" + {"published": "date"}.get(m.group(1).lower(), m.group(1).lower())
+                        values[j] = m.group(2).strip().strip("'\"")
+                    else:
+                        rule[j] = "front-matter"
+    i = 0
+    while i < n:
+        t = texts[i]
+        low = t.lower()
+        end = None
+        name = None
+        if t.startswith("{%") and not re.match(r"^\{%\s*end", t) and rules.on("template-block"):
+            m = re.match(r"^\{%\s*(\w+)", t)
+            if m:
+                tag = m.group(1)
+                end = next((j for j in range(i + 1, min(n, i + 60)) if re.match(r"^\{%\s*end" + tag, texts[j])), None)
+                name = "template-block"
+        elif re.match(r"^\s*<(style|script|svg)\b", low) and rules.on("style-block"):
+            tag = re.match(r"^\s*<(\w+)", low).group(1)
+            if f"</{tag}>" not in low:
+                end = next((j for j in range(i + 1, min(n, i + 400)) if f"</{tag}>" in texts[j].lower()), None)
+                name = "style-block"
+        elif t.lstrip().startswith("<!--") and "-->" not in t and rules.on("comment-block"):
+            end = next((j for j in range(i + 1, min(n, i + 200)) if "-->" in texts[j]), None)
+            name = "comment-block"
+        elif t.startswith("[![") and not re.search(r"\]\([^)]*\)\]\(", t) and rules.on("ad-card"):
+            # An image link whose closing `](url)` comes a few lines later: a card.
+            end = next((j for j in range(i + 1, min(n, i + 16)) if texts[j].startswith("](")), None)
+            name = "ad-card"
+        if end is not None:
+            for j in range(i, end + 1):
+                if not blank[j]:
+                    if name == "template-block" and j not in (i, end):
+                        # Metadata fields inside the block keep their meta verdict.
+                        continue
+                    _mark(rule, j, name)
+            if name == "template-block":
+                # Lines inside that no meta rule claims are dropped after line rules run.
+                for j in range(i + 1, end):
+                    if not blank[j] and not re.match(r"^\**(Author|Published|Original|Date)\**\s*:", texts[j].replace("**", "")):
+                        _mark(rule, j, name)
+            i = end + 1
+        else:
+            i += 1
+
+
+def _related_list(plain, rule, blank, rules: RuleSet):
+    """Related/hot-news lists: [headline, headline again?, source, timestamp] repeated."""
+    if not rules.on("related-list"):
+        return
+    idx = [i for i in range(len(plain)) if not blank[i]]
+    k = 0
+    while k < len(idx):
+        items = []
+        j = k
+        while j < len(idx):
+            item = _list_item(plain, idx, j)
+            if not item:
+                break
+            items.append(item)
+            j = item[-1] + 1
+        if len(items) >= 2:
+            for item in items:
+                for q in item:
+                    _mark(rule, idx[q], "related-list")
+            k = j
+        else:
+            k += 1
+
+
+def _list_item(plain, idx, j):
+    """Positions (in idx) of one list item starting at j, or None."""
+    n = len(idx)
+    h = plain[idx[j]]
+    if len(h) < 5 or _TIMESTAMP.match(h):
+        return None
+    p = j + 1
+    if p < n and plain[idx[p]] == h:
+        p += 1
+    if p < n and len(plain[idx[p]]) <= 16 and not _TIMESTAMP.match(plain[idx[p]]) \
+            and not any(c in plain[idx[p]] for c in SENT_PUNCT):
+        p += 1
+    if p < n and _TIMESTAMP.match(plain[idx[p]]):
+        return list(range(j, p + 1))
+    return None
+
+
+def _core(plain, rule, blank):
+    """First and last index of prose that survived the rules: the article core."""
+    prose = [i for i in range(len(plain)) if not blank[i] and rule[i] is None and is_prose(plain[i])]
+    if not prose:
+        return len(plain), -1
+    return prose[0], prose[-1]
+
+
+def _tail(plain, rule, blank):
+    """After the article's end marker, what remains is furniture unless prose follows."""
+    n = len(plain)
+    marker = None
+    for i in range(n):
+        if rule[i] in _END_MARKERS:
+            if not any(rule[j] is None and not blank[j] and is_prose(plain[j], 40) for j in range(i + 1, n)):
+                marker = i
+                break
+    if marker is None:
+        return
+    for j in range(marker + 1, n):
+        if not blank[j] and rule[j] is None:
+            rule[j] = "tail"
+
+
+def _repeats(plain, rule, blank, title_i):
+    seen = {}
+    for i, s in enumerate(plain):
+        if blank[i] or len(s) < 8:
+            continue
+        if title_i is not None and i != title_i and s == plain[title_i] and rule[i] in (None, "repeat"):
+            rule[i] = "meta:title-repeat"
+            continue
+        if rule[i] is not None:
+            continue
+        if s in seen:
+            rule[i] = "repeat"
+        else:
+            seen[s] = i
+
+
+_LINKY = {"link-only", "bare-url", "link-list-item", "ad-card"}
+
+
+def _smooth(plain, texts, rule, blank, title_i):
+    """A short uncertain line between two dropped lines is dropped too; so is a short
+    lead-in ending in a colon whose only content is the link list after it."""
+    idx = [i for i in range(len(plain)) if not blank[i]]
+    for k in range(0, len(idx) - 1):
+        i = idx[k]
+        if rule[i] is None and i != title_i and len(plain[i]) <= 20 and plain[i].endswith(("：", ":")) \
+                and rule[idx[k + 1]] in _LINKY:
+            rule[i] = "link-intro"
+    for k in range(1, len(idx) - 1):
+        i = idx[k]
+        if rule[i] is not None or i == title_i:
+            continue
+        s = plain[i]
+        if len(s) > 10 or any(c in s for c in SENT_PUNCT + "，,：:") or texts[i].startswith("#"):
+            continue
+        a, b = rule[idx[k - 1]], rule[idx[k + 1]]
+        if a and b and a not in ("image", "smooth") and b not in ("image",) and not a.startswith("meta:"):
+            rule[i] = "smooth"

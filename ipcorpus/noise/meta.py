@@ -1,0 +1,72 @@
+"""Metadata from the lines around the article: title, source, author, published."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Optional
+
+from ipcorpus.models import Meta
+from ipcorpus.noise.text import is_prose, cjk_count
+
+_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*[T ]?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def iso_date(value: str) -> Optional[str]:
+    """`2025-05-13`, `2025年5月13日 10:20`, `Sun, 26 Dec 2021 00:56:39 GMT` -> ISO 8601."""
+    m = _DATE.search(value)
+    try:
+        if m:
+            y, mo, d, h, mi, s = m.groups()
+            if h is None:
+                return datetime(int(y), int(mo), int(d)).date().isoformat()
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)).isoformat()
+        dt = parsedate_to_datetime(value.strip())
+        return dt.replace(tzinfo=None).isoformat()
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def find_title(plain, texts, rule, blank, values) -> Optional[int]:
+    """Index of the title line: a front-matter title points to its first copy in the
+    text if there is one; else the first heading or short unpunctuated line before the
+    first prose paragraph."""
+    fm = next((i for i, r in enumerate(rule) if r == "meta:title"), None)
+    if fm is not None:
+        want = values.get(fm, "")
+        for i, s in enumerate(plain):
+            if i != fm and not blank[i] and rule[i] is None and s == want:
+                return i
+        return fm
+    for i, s in enumerate(plain):
+        if blank[i] or rule[i] is not None:
+            continue
+        if texts[i].startswith("#") and cjk_count(s) >= 2:
+            return i
+        if 4 <= len(s) <= 60 and cjk_count(s) >= 3 and not s.endswith(("。", "：", ":", "，", ",")):
+            return i
+        if is_prose(s):
+            return None
+    return None
+
+
+def extract(plain, rule, values, title_i, outlet) -> Meta:
+    meta = Meta()
+    if title_i is not None:
+        meta.title = values.get(title_i) or plain[title_i]
+        meta.title_line = title_i + 1
+    for i, r in enumerate(rule):
+        if not r or not r.startswith("meta:"):
+            continue
+        v = values.get(i)
+        if r == "meta:author" and v and not meta.author:
+            meta.author = v
+        elif r == "meta:date" and not meta.published:
+            meta.published = iso_date(v or plain[i])
+        elif r == "meta:original-title" and v and not meta.original_title:
+            meta.original_title = v
+        elif r == "meta:source" and v and not meta.source and not v.startswith("["):
+            meta.source = v
+    if not meta.source:
+        meta.source = outlet
+    return meta

@@ -1,0 +1,145 @@
+"""Line rules: loaded from the TOML packs shipped in `packs/`, plus a user's extras.
+
+A rule is data (name, family, patterns, limits); this module only compiles it and
+answers "which rule drops this line?"."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Optional
+
+from ipcorpus.errors import IpcorpusError
+
+
+@dataclass
+class Rule:
+    name: str
+    family: str
+    description: str
+    regexes: tuple[re.Pattern, ...]
+    pack: str
+    max_len: Optional[int] = None
+    zone: str = "any"          # any | edge
+    on: str = "bare"           # bare | text
+    default: bool = True       # off-by-default rules run only with --drop-rule
+
+    def match(self, bare: str, text: str) -> Optional[re.Match]:
+        s = text if self.on == "text" else bare
+        if self.max_len is not None and len(s) > self.max_len:
+            return None
+        for rx in self.regexes:
+            m = rx.search(s)
+            if m:
+                return m
+        return None
+
+
+@dataclass
+class Pack:
+    name: str
+    description: str
+    outlet: Optional[str] = None
+    detect: tuple[re.Pattern, ...] = ()
+    rules: list[Rule] = field(default_factory=list)
+
+
+# Rules implemented in code (block and run detectors, corpus learning); listed so
+# `ipcorpus rules` and --keep-rule know them.
+BUILTIN = {
+    "front-matter": ("markup", "YAML front matter at the top of a converted page"),
+    "template-block": ("markup", "a {% … %} … {% end… %} template block"),
+    "style-block": ("markup", "inline <style>, <script> or <svg> blocks"),
+    "comment-block": ("markup", "a multi-line HTML comment"),
+    "ad-card": ("promotion", "an ad card: an image link, a headline, a blurb, a link end"),
+    "related-list": ("lists", "a related-news list: headline, the headline again, source, timestamp, repeated"),
+    "tail": ("lists", "list-like furniture after the article's end marker (disclaimer, related list)"),
+    "repeat": ("repeats", "a line printed twice (the lede or a paragraph)"),
+    "meta:title-repeat": ("repeats", "a second copy of the title"),
+    "meta:front-matter": ("credits", "title, author and date fields of front matter"),
+    "smooth": ("structure", "a short uncertain line between two dropped lines"),
+    "link-intro": ("lists", "a short lead-in ending in a colon before a dropped link list"),
+    "recurring": ("corpus", "a short line that recurs across many documents of the corpus (learned at ingest)"),
+}
+
+
+def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except re.error as e:
+        raise IpcorpusError(f"{where}: bad pattern: {e}") from None
+
+
+def _pack_from(data: dict, where: str) -> Pack:
+    meta = data.get("pack", {})
+    name = meta.get("name", where)
+    detect = meta.get("detect")
+    pack = Pack(name, meta.get("description", ""), meta.get("outlet"),
+                _compile(detect, where) if detect else ())
+    for r in data.get("rule", []):
+        if "name" not in r or "patterns" not in r:
+            raise IpcorpusError(f"{where}: every rule needs a name and patterns")
+        pack.rules.append(Rule(
+            name=r["name"], family=r.get("family", "custom"), description=r.get("description", ""),
+            regexes=_compile(r["patterns"], f"{where}: rule {r['name']}"), pack=name,
+            max_len=r.get("max_len"), zone=r.get("zone", "any"), on=r.get("on", "bare"),
+            default=r.get("default", True)))
+    return pack
+
+
+@lru_cache(maxsize=1)
+def builtin_packs() -> tuple[Pack, ...]:
+    root = resources.files("ipcorpus.noise") / "packs"
+    packs = []
+    for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name)):
+        if entry.name.endswith(".toml"):
+            packs.append(_pack_from(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name))
+    return tuple(packs)
+
+
+@dataclass
+class RuleSet:
+    packs: tuple[Pack, ...]
+    disabled: frozenset = frozenset()   # --keep-rule: lines these would drop are kept
+    enabled: frozenset = frozenset()    # --drop-rule: off-by-default rules turned on
+
+    def active(self) -> list[Rule]:
+        out = []
+        for p in self.packs:
+            for r in p.rules:
+                if r.name in self.disabled:
+                    continue
+                if r.default or r.name in self.enabled:
+                    out.append(r)
+        return out
+
+    def on(self, name: str) -> bool:
+        return name not in self.disabled
+
+    def names(self) -> set[str]:
+        return {r.name for p in self.packs for r in p.rules} | set(BUILTIN)
+
+
+def make_ruleset(extra: Optional[dict] = None, keep: Iterable[str] = (), drop: Iterable[str] = ()) -> RuleSet:
+    """The shipped packs, plus a user pack (the [clean] table of ipcorpus.toml)."""
+    packs = list(builtin_packs())
+    if extra and extra.get("rule"):
+        packs.insert(0, _pack_from({"pack": {"name": "user"}, "rule": extra["rule"]}, "ipcorpus.toml"))
+    rs = RuleSet(tuple(packs), frozenset(keep), frozenset(drop))
+    known = rs.names()
+    for name in list(keep) + list(drop):
+        if name not in known:
+            raise IpcorpusError(f"unknown rule '{name}' (see `ipcorpus rules`)")
+    return rs
+
+
+_DEFAULT: Optional[RuleSet] = None
+
+
+def default_ruleset() -> RuleSet:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = make_ruleset()
+    return _DEFAULT

@@ -1,0 +1,133 @@
+"""Every renderer: table (rich, terminals only), tsv, csv, json, jsonl, markdown.
+
+Machine formats never pass through rich: no wrapping, no colour, real Chinese
+characters in JSON, stable keys and a deterministic row order."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from typing import Any, Iterable, Optional
+
+FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
+
+
+class Out:
+    """Where a command writes: stdout for results, stderr for everything else."""
+
+    def __init__(self, fmt: str = "auto", color: str = "auto", stream=None, err=None):
+        self.stream = stream or sys.stdout
+        self.err = err or sys.stderr
+        tty = _isatty(self.stream)
+        self.fmt = ("table" if tty else "tsv") if fmt in ("auto", None) else fmt
+        self.color = color
+        self._console = None
+        self._errconsole = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+            force = True if self.color == "always" else None
+            self._console = Console(file=self.stream, force_terminal=force, no_color=self.color == "never",
+                                    highlight=False, soft_wrap=False)
+        return self._console
+
+    @property
+    def errconsole(self):
+        if self._errconsole is None:
+            from rich.console import Console
+            self._errconsole = Console(file=self.err, no_color=self.color == "never", highlight=False)
+        return self._errconsole
+
+    def write(self, text: str):
+        self.stream.write(text)
+
+    def note(self, text: str):
+        """A human note on stderr (summaries, warnings)."""
+        print(text, file=self.err)
+
+    # -- tabular -----------------------------------------------------------
+    def rows(self, columns: list[str], rows: list[list[Any]], title: Optional[str] = None,
+             nowrap: Iterable[str] = (), records: Optional[list[dict]] = None):
+        """Write rows in the chosen format. `records` (same order) is what JSON gets,
+        when it should carry more than the columns."""
+        fmt = self.fmt
+        if fmt in ("json", "jsonl"):
+            objs = records if records is not None else [dict(zip(columns, r)) for r in rows]
+            self.json(objs)
+        elif fmt == "tsv":
+            self.write("\t".join(columns) + "\n")
+            for r in rows:
+                self.write("\t".join(_cell(v) for v in r) + "\n")
+        elif fmt == "csv":
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(columns)
+            for r in rows:
+                w.writerow([_plain(v) for v in r])
+            self.write(buf.getvalue())
+        elif fmt == "markdown":
+            self.write(markdown_table(columns, rows))
+        else:
+            self.table(columns, rows, title, nowrap)
+
+    def table(self, columns, rows, title=None, nowrap=()):
+        from rich.table import Table
+        from rich.markup import escape
+        t = Table(title=title, show_lines=False, header_style="bold", expand=False)
+        for c in columns:
+            numeric = c in ("score", "founder", "matrix", "weight", "confidence", "lines", "kept", "dropped",
+                            "articles", "count", "share", "value", "mentions", "line")
+            t.add_column(c, overflow="fold", no_wrap=c in nowrap, justify="right" if numeric else "left",
+                         min_width=None)
+        for r in rows:
+            t.add_row(*[escape(_plain(v)) for v in r])
+        self.console.print(t)
+
+    def json(self, objs):
+        if self.fmt == "jsonl":
+            for o in (objs if isinstance(objs, list) else [objs]):
+                self.write(json.dumps(o, ensure_ascii=False, sort_keys=False) + "\n")
+        else:
+            self.write(json.dumps(objs, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _plain(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.3f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:.1f}"
+    if isinstance(v, (list, tuple)):
+        return ",".join(_plain(x) for x in v)
+    return str(v)
+
+
+def _cell(v) -> str:
+    """A TSV cell: tabs and line breaks would break the row, so they become spaces."""
+    return _plain(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def markdown_table(columns, rows) -> str:
+    def esc(v):
+        return _cell(v).replace("|", "\\|")
+    out = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    out += ["| " + " | ".join(esc(v) for v in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def safe_path(p: str) -> str:
+    """A path as text that can always be printed (undecodable bytes shown as \\xNN)."""
+    try:
+        p.encode("utf-8")
+        return p
+    except UnicodeEncodeError:
+        return p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

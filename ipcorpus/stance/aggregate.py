@@ -1,0 +1,100 @@
+"""Document stance: score every sentence, then add them up into a label, a score in
+[-1, 1], a confidence, per-entity scores and ranked, spread-out evidence."""
+from __future__ import annotations
+
+from ipcorpus.models import Evidence, Stance
+from ipcorpus.sentences import Unit
+from ipcorpus.stance.lexicon import Lexicon
+from ipcorpus.stance.score import entities_in, score_unit
+
+MIN_EVIDENCE = 0.35     # below this total weight an article takes no position
+MIXED_RATIO = 0.65      # the weaker side has at least this share of the stronger
+KEEP_EVIDENCE = 20
+
+
+def _positions(units: list[Unit]) -> list[str]:
+    body = [i for i, u in enumerate(units) if u.kind != "title"]
+    pos = ["body"] * len(units)
+    for i, u in enumerate(units):
+        if u.kind == "title":
+            pos[i] = "title"
+        elif u.kind == "heading":
+            pos[i] = "heading"
+    for i in body[:3]:
+        if pos[i] == "body":
+            pos[i] = "lede"
+    for i in body[-3:]:
+        if pos[i] == "body":
+            pos[i] = "conclusion"
+    return pos
+
+
+def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
+    founder = matrix = 0.0
+    scored = []
+    ents: dict[str, dict] = {}
+    results = []
+    for u, pos in zip(units, _positions(units)):
+        found = entities_in(u.text, lex)
+        for name, n in found.items():
+            e = ents.setdefault(name, {"mentions": 0, "founder": 0.0, "matrix": 0.0})
+            e["mentions"] += n
+        results.append((u, found, score_unit(u.text, lex, pos)))
+    # A sentence that opens with a turn (然而，… / 但…) takes weight from the one before.
+    turn = lex.factor("contrast_before")
+    for k in range(1, len(results)):
+        prev = results[k - 1][2]
+        if prev and _opens_with_turn(results[k][0].text, lex) and "contrast" not in prev.rules:
+            prev.founder *= turn
+            prev.matrix *= turn
+            prev.rules.append("before-turn")
+    for u, found, s in results:
+        if s is None or (s.founder == 0 and s.matrix == 0):
+            continue
+        founder += s.founder
+        matrix += s.matrix
+        for name in found:
+            ents[name]["founder"] += s.founder
+            ents[name]["matrix"] += s.matrix
+        side = "founder-ip" if s.founder >= s.matrix else "matrix"
+        weight = max(s.founder, s.matrix)
+        scored.append(Evidence(u.line, u.end_line, side, round(weight, 3), s.rules, u.text))
+    total = founder + matrix
+    score = (founder - matrix) / (total + 1.0) if total else 0.0
+    if total < MIN_EVIDENCE:
+        label = "neutral"
+        confidence = 1.0 - total / MIN_EVIDENCE * 0.5
+    elif min(founder, matrix) >= MIXED_RATIO * max(founder, matrix):
+        label = "mixed"
+        confidence = min(1.0, total / 6) * min(founder, matrix) / max(founder, matrix)
+    else:
+        label = "founder-ip" if founder > matrix else "matrix"
+        confidence = min(1.0, total / 6) * abs(founder - matrix) / total
+    for e in ents.values():
+        t = e["founder"] + e["matrix"]
+        e["score"] = round((e["founder"] - e["matrix"]) / (t + 1.0), 3) if t else 0.0
+        e["founder"] = round(e["founder"], 3)
+        e["matrix"] = round(e["matrix"], 3)
+    ents = dict(sorted(ents.items(), key=lambda kv: (-kv[1]["mentions"], kv[0])))
+    return Stance(label, round(score, 3), round(confidence, 3), round(founder, 3), round(matrix, 3),
+                  ents, rank(scored))
+
+
+def _opens_with_turn(text: str, lex: Lexicon) -> bool:
+    head = text.lstrip("“\"'（(")[:4]
+    return any(head.startswith(m) for m in lex.lists.get("contrast", []))
+
+
+def rank(items: list[Evidence], keep: int = KEEP_EVIDENCE) -> list[Evidence]:
+    """Strongest first, but spread over the article: an item next to one already
+    chosen counts half until everything else has been considered."""
+    pool = sorted(items, key=lambda e: (-e.weight, e.line))
+    out: list[Evidence] = []
+    while pool and len(out) < keep:
+        def eff(e):
+            near = any(abs(e.line - o.line) <= 2 or abs(e.end_line - o.end_line) <= 2 for o in out)
+            return e.weight * (0.5 if near else 1.0)
+        best = max(pool, key=lambda e: (eff(e), -e.line))
+        out.append(best)
+        pool.remove(best)
+    return out

@@ -1,0 +1,117 @@
+"""Stance lexicons: the shipped TOML data merged with a user's file, compiled once."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Optional
+
+from ipcorpus.errors import IpcorpusError
+from ipcorpus.stance.scan import compact, trie_regex
+
+_TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative", "forward", "backward", "verb_forms")
+_PATTERN_TABLES = ("founder_patterns", "matrix_patterns")
+_LISTS = ("negators", "contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
+          "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech")
+
+
+@dataclass
+class Lexicon:
+    terms: dict[str, dict[str, float]] = field(default_factory=dict)    # table -> term -> weight
+    patterns: dict[str, dict[str, float]] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    factors: dict[str, float] = field(default_factory=dict)
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    founders: list[str] = field(default_factory=list)
+    founder_weight: float = 0.5
+    # compiled
+    regex: Optional[re.Pattern] = None
+    index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    compiled_patterns: list[tuple[re.Pattern, str, float]] = field(default_factory=list)
+    entity_regex: Optional[re.Pattern] = None
+    entity_of: dict[str, str] = field(default_factory=dict)
+    negators: frozenset = frozenset()
+
+    def merge(self, data: dict, where: str):
+        for t in _TABLES + _PATTERN_TABLES:
+            for k, v in (data.get(t) or {}).items():
+                if not isinstance(v, (int, float)):
+                    raise IpcorpusError(f"{where}: [{t}] {k}: weight must be a number")
+                dest = self.patterns if t in _PATTERN_TABLES else self.terms
+                dest.setdefault(t, {})[k] = float(v)
+        for t in _LISTS:
+            if t in data:
+                self.lists.setdefault(t, [])
+                self.lists[t] = list(dict.fromkeys(self.lists[t] + list(data[t])))
+        self.factors.update(data.get("factors") or {})
+        for name, aliases in (data.get("entities") or {}).items():
+            self.entities[name] = list(dict.fromkeys(self.entities.get(name, []) + list(aliases)))
+        f = data.get("founders") or {}
+        if "names" in f:
+            self.founders = list(dict.fromkeys(self.founders + list(f["names"])))
+        if "weight" in f:
+            self.founder_weight = float(f["weight"])
+
+    def compile(self) -> "Lexicon":
+        index: dict[str, list[tuple[str, float]]] = {}
+        for table, entries in self.terms.items():
+            for term, w in entries.items():
+                index.setdefault(compact(term), []).append((table, w))
+        for name in self.founders:
+            index.setdefault(compact(name), []).append(("person", self.founder_weight))
+        for lst in ("contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
+                    "rhetorical", "comparative", "not_markers", "versus", "reverse_versus", "both", "speech"):
+            for term in self.lists.get(lst, []):
+                index.setdefault(compact(term), []).append((lst, 1.0))
+        self.index = index
+        self.regex = trie_regex(index)
+        self.compiled_patterns = []
+        for table, entries in self.patterns.items():
+            side = table.replace("_patterns", "")
+            for pat, w in entries.items():
+                try:
+                    self.compiled_patterns.append((re.compile(compact(pat) if " " in pat else pat), side, w))
+                except re.error as e:
+                    raise IpcorpusError(f"lexicon pattern {pat!r}: {e}") from None
+        self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
+        self.entity_regex = trie_regex(self.entity_of)
+        self.negators = frozenset(self.lists.get("negators", []))
+        return self
+
+    def factor(self, name: str) -> float:
+        return float(self.factors.get(name, 1.0))
+
+
+def _load_builtin() -> list[tuple[dict, str]]:
+    root = resources.files("ipcorpus.stance") / "lexicons"
+    out = []
+    for name in ("targets.toml", "evaluation.toml", "markers.toml", "entities.toml"):
+        out.append((tomllib.loads((root / name).read_text(encoding="utf-8")), name))
+    return out
+
+
+def load_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
+    lex = Lexicon()
+    for data, where in _load_builtin():
+        lex.merge(data, where)
+    for path in extra_files:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except OSError as e:
+            raise IpcorpusError(f"{path}: cannot read lexicon: {e.strerror}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise IpcorpusError(f"{path}: not a valid TOML lexicon: {e}") from None
+        lex.merge(data, path)
+    return lex.compile()
+
+
+_CACHE: dict[tuple, Lexicon] = {}
+
+
+def get_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
+    key = tuple(extra_files)
+    if key not in _CACHE:
+        _CACHE[key] = load_lexicon(key)
+    return _CACHE[key]

@@ -1,0 +1,282 @@
+"""Clause scoring: which side a sentence argues for, and why.
+
+A sentence is looked at only if the trie scan finds a target in it; only then is
+it tokenized with jieba (for negation scope). Each scored sentence records the rules
+that fired, so evidence explains itself."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ipcorpus.nlp import tokenizer
+from ipcorpus.stance.lexicon import Lexicon
+from ipcorpus.stance.scan import compact
+
+_SIDE = {"founder": 1, "person": 1, "matrix": -1, "weak_matrix": -1}
+_SIGNAL = {"positive": 1, "negative": -1, "forward": 1, "backward": -1}
+_CLAUSE_SEP = re.compile(r"[，,：:；;]")
+_COMPARATIVE_MORE = re.compile(r"更|还要|要更")
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    term: str
+    cats: dict          # category -> weight
+
+    def has(self, cat):
+        return cat in self.cats
+
+
+@dataclass
+class UnitScore:
+    founder: float = 0.0
+    matrix: float = 0.0
+    rules: list = field(default_factory=list)
+    entities: dict = field(default_factory=dict)
+
+
+def _scan(lex: Lexicon, c: str) -> list[Hit]:
+    hits = []
+    for m in lex.regex.finditer(c):
+        cats: dict = {}
+        for table, w in lex.index[m.group()]:
+            cats[table] = max(cats.get(table, 0.0), w)
+        hits.append(Hit(m.start(), m.end(), m.group(), cats))
+    for rx, side, w in lex.compiled_patterns:
+        for m in rx.finditer(c):
+            a, b = m.span()
+            over = [h for h in hits if h.start < b and a < h.end]
+            if all(h.end - h.start < b - a for h in over):
+                hits = [h for h in hits if h not in over]
+                hits.append(Hit(a, b, m.group(), {side: w}))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _target(h: Hit):
+    """(side sign, weight, table) if the hit is a target, else None."""
+    if "neutral" in h.cats or "not_markers" in h.cats:
+        return None
+    best = None
+    for table, sign in _SIDE.items():
+        if table in h.cats and h.cats[table] > 0 and (best is None or h.cats[table] > best[1]):
+            best = (sign, h.cats[table], table)
+    return best
+
+
+def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
+    """Start offsets of negation words, from jieba tokens; a negation inside a
+    lexicon word with its own polarity (不稳定, 不可替代) is not one."""
+    jieba = tokenizer(user_words())
+    lexical = [(h.start, h.end) for h in hits if any(k in h.cats for k in
+               ("positive", "negative", "forward", "backward", "founder", "matrix", "weak_matrix", "person"))]
+    out = []
+    for word, a, b in jieba.tokenize(c, HMM=False):
+        if word in lex.negators and not any(s <= a and b <= e for s, e in lexical):
+            out.append(a)
+    return out
+
+
+_USER_WORDS: list = []
+
+
+def user_words():
+    return _USER_WORDS
+
+
+def set_user_words(lex: Lexicon):
+    if not _USER_WORDS:
+        words = set()
+        for table in ("founder", "matrix", "weak_matrix", "neutral", "positive", "negative", "forward", "backward"):
+            words.update(lex.terms.get(table, {}))
+        words.update(lex.founders)
+        words.update(a for al in lex.entities.values() for a in al)
+        _USER_WORDS.extend(sorted(w for w in words if not re.search(r"[ =+]", w)))
+
+
+def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | None:
+    c = compact(text)
+    hits = _scan(lex, c)
+    targets = [(h, _target(h)) for h in hits]
+    # A target that speaks (创始人坦言…) is the speaker, not what the sentence is about.
+    speech = [h.start for h in hits if h.has("speech")]
+    targets = [(h, t) for h, t in targets if t and not any(0 <= s - h.end <= 1 for s in speech)]
+    if not targets:
+        return None
+    set_user_words(lex)
+    f = lex.factor
+    res = UnitScore()
+    negs = _negators(lex, c, hits)
+
+    seps = [m.start() for m in _CLAUSE_SEP.finditer(c)]
+    bounds = [0] + [s + 1 for s in seps] + [len(c) + 1]
+
+    def clause(pos):
+        for k in range(len(bounds) - 1):
+            if bounds[k] <= pos < bounds[k + 1]:
+                return k
+        return len(bounds) - 2
+
+    def clause_start(pos):
+        return bounds[clause(pos)]
+
+    question = c.rstrip("”’」』）)\"'").endswith(("？", "?")) or "吗？" in c or "吗?" in c
+    rhetorical = any(h.has("rhetorical") for h in hits) and (question or any(
+        h.term in ("何必", "谁说", "凭什么") for h in hits))
+    contrast_at = next((h.start for h in hits if h.has("contrast")), None)
+    reported_at = next((h.start for h in hits if h.has("reported")), None)
+
+    # Shifts (从X转向Y: X loses, Y gains) and comparisons (X替代不了Y, X远超Y).
+    handled = set()
+    contributions = []   # (side sign, weight, table, term, rules, clause)
+    weak = set(lex.lists.get("weak_shift", []))
+    for h in hits:
+        kind = "shift" if h.has("shift") else "versus" if (h.has("versus") or h.has("reverse_versus")) else None
+        if kind is None:
+            continue
+        before = [(x, t) for x, t in targets if x.end <= h.start and id(x) not in handled]
+        after = [(x, t) for x, t in targets if x.start >= h.end and id(x) not in handled]
+        if kind == "shift":
+            src = [x for x in hits if x.has("shift_from") and x.end <= h.start]
+            if src:
+                before = [(x, t) for x, t in before if x.start >= src[-1].start]
+            elif h.term == "而是" and any(n < h.start for n in negs):
+                pass
+            elif h.term in weak:
+                continue
+            if not (before and after) and not (src and (before or after)):
+                continue
+            signs = (-1, 1)
+        else:
+            if not (before or after):
+                continue
+            flips = sum(1 for n in negs if clause_start(h.start) <= n < h.start)
+            d = (-1) ** flips * (-1 if h.has("reverse_versus") else 1)
+            signs = (d, -d)
+        for group, sign in ((before, signs[0]), (after, signs[1])):
+            for x, t in group:
+                handled.add(id(x))
+                contributions.append((t[0], sign * t[1] * f("shift"), t[2], x.term, [kind], clause(x.start)))
+
+    # Both sides at once (缺一不可, 一主多辅): each side present gains.
+    if any(h.has("both") for h in hits):
+        sides = {t[0] for x, t in targets if id(x) not in handled}
+        if sides == {1, -1}:
+            for side in (1, -1):
+                x, t = max(((x, t) for x, t in targets if t[0] == side and id(x) not in handled),
+                           key=lambda xt: xt[1][1])
+                contributions.append((side, f("shift"), t[2], x.term, ["both"], clause(x.start)))
+            handled.update(id(x) for x, _ in targets)
+
+    # Clauses: a target's polarity comes from the evaluation words and verbs in its
+    # clause (or in the target-less clauses that follow it), each flipped by every
+    # negation that precedes it in its clause.
+    nclauses = len(bounds) - 1
+    owner = {}
+    tclauses = {clause(x.start) for x, _ in targets if id(x) not in handled}
+    for k in range(nclauses):
+        # A clause without a target lends its words to the nearest one that has one,
+        # the preceding clause first: 将命运系于一人之身，风险极高。
+        prev = [j for j in tclauses if j <= k]
+        nxt = [j for j in tclauses if j > k]
+        owner[k] = max(prev) if prev else (min(nxt) if nxt else None)
+    signals: dict[int, list] = {}
+    for h in hits:
+        sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
+        if sig is None or _target(h):
+            continue
+        k = owner.get(clause(h.start))
+        if k is None:
+            continue
+        w = max(h.cats[cat] for cat in _SIGNAL if cat in h.cats)
+        if "verb_forms" in h.cats and any(0 <= x.start - h.end <= 2 for x, _ in targets):
+            sig, w = 1, h.cats["verb_forms"]
+        cs = clause_start(h.start)
+        flips = sum(1 for n in negs if cs <= n < h.start)
+        signals.setdefault(k, []).append((sig * w * (-1) ** flips, h.term, flips))
+
+    for k in sorted(tclauses):
+        ts = [(x, t) for x, t in targets if clause(x.start) == k and id(x) not in handled]
+        sigs = signals.get(k, [])
+        rules = []
+        if sigs:
+            pol = sum(s for s, _, _ in sigs)
+            pol = max(-1.5, min(1.5, pol))
+            rules += [("+" if s > 0 else "-") + term for s, term, _ in sigs]
+            if any(fl for _, _, fl in sigs):
+                rules.append("negation")
+        else:
+            if all(t[2] == "person" for _, t in ts):
+                continue
+            x0 = ts[0][0]
+            flips = sum(1 for n in negs if clause_start(x0.start) <= n < x0.start)
+            pol = (-1) ** flips * f("mention")
+            rules.append("mention")
+            if flips:
+                rules.append("negation")
+        if pol == 0:
+            continue
+        cstart, cend = bounds[k], bounds[k + 1]
+        comp = next((h for h in hits if h.has("comparative") and cstart <= h.start < cend), None)
+        for side in (1, -1):
+            st = [(x, t) for x, t in ts if t[0] == side]
+            if not st:
+                continue
+            if all(t[2] == "person" for _, t in st) and not sigs:
+                continue
+            x, t = max(st, key=lambda xt: xt[1][1])
+            p = pol
+            r = list(rules)
+            if comp and x.start > comp.start and _COMPARATIVE_MORE.search(c[comp.end:cend]):
+                p = -p
+                r.append("comparative")
+            contributions.append((side, p * t[1], t[2], x.term, r, k))
+
+    if not contributions:
+        return None
+    for side, w, table, term, rules, k in contributions:
+        cstart = bounds[k]
+        mult = 1.0
+        tags = []
+        if contrast_at is not None:
+            if cstart > contrast_at or (cstart <= contrast_at < bounds[k + 1]):
+                mult *= f("contrast_after"); tags.append("contrast")
+            else:
+                mult *= f("contrast_before"); tags.append("before-contrast")
+        if any(h.has("concession") and bounds[k] <= h.start < bounds[k + 1] for h in hits) and "contrast" not in tags:
+            mult *= f("concession"); tags.append("concession")
+        both = "both" in rules
+        if not both and (any(h.has("advocacy") and bounds[k] <= h.start < bounds[k + 1] for h in hits) or "才是" in c):
+            mult *= f("advocacy"); tags.append("advocacy")
+        if not both and any(h.has("hedges") and bounds[k] <= h.start < bounds[k + 1] for h in hits):
+            mult *= f("hedge"); tags.append("hedge")
+        if reported_at is not None and (contrast_at is None or cstart <= contrast_at):
+            mult *= f("reported"); tags.append("reported")
+        sign = side
+        if rhetorical:
+            sign = -sign; tags.append("rhetorical")
+        elif question:
+            mult *= f("question"); tags.append("question")
+        if position != "body":
+            mult *= f(position); tags.append("position:" + position)
+        value = sign * w * mult
+        if value > 0:
+            res.founder += value
+        else:
+            res.matrix += -value
+        res.rules.extend([f"{table}:{term}"] + rules + tags)
+    res.rules = list(dict.fromkeys(res.rules))
+    return res
+
+
+def entities_in(text: str, lex: Lexicon) -> dict[str, int]:
+    out: dict[str, int] = {}
+    if lex.entity_regex is None:
+        return out
+    for m in lex.entity_regex.finditer(compact(text)):
+        name = lex.entity_of.get(m.group())
+        if name:
+            out[name] = out.get(name, 0) + 1
+    return out

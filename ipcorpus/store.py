@@ -1,0 +1,237 @@
+"""The SQLite index: which files were seen, and the analysis of each content hash.
+
+Incremental by design: a file whose size and mtime are unchanged is not read; one
+whose content hash is unchanged is not re-analysed; analyses are keyed by content
+hash plus analyser version, so an upgrade re-analyses. WAL mode and short
+transactions let two runs share one index."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import zlib
+from typing import Iterable, Optional
+
+from ipcorpus.errors import IpcorpusError
+
+SCHEMA_VERSION = 3
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash TEXT,
+    status TEXT NOT NULL, error TEXT);
+CREATE TABLE IF NOT EXISTS analyses (
+    hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
+    PRIMARY KEY (hash, version));
+CREATE TABLE IF NOT EXISTS linekeys (
+    hash TEXT, version TEXT, key TEXT, fp TEXT);
+CREATE INDEX IF NOT EXISTS linekeys_key ON linekeys (key);
+CREATE INDEX IF NOT EXISTS linekeys_hash ON linekeys (hash, version);
+"""
+
+
+def pack(obj) -> bytes:
+    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 3)
+
+
+def unpack(blob: bytes):
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def stats_of(analysis: dict) -> dict:
+    """The few numbers a summary needs, kept apart so it need not unpack analyses."""
+    acts = [a for a, _ in analysis["verdicts"]]
+    return {"encoding": analysis["encoding"], "script": analysis["script"], "lines": len(acts),
+            "kept": acts.count("keep"), "dropped": acts.count("drop"), "blank": acts.count("blank"),
+            "damaged": sum(1 for d in analysis["damage"] if d)}
+
+
+def user_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "ipcorpus")
+
+
+def default_db_path(paths: list[str]) -> tuple[str, Optional[str]]:
+    """`.ipcorpus/index.sqlite` in the corpus folder (the first folder given, or the
+    folder of the first file); the user cache when that is read-only. Returns the path
+    and a note for stderr when it fell back."""
+    env = os.environ.get("IPCORPUS_DB")
+    if env:
+        return env, None
+    first = paths[0] if paths else "."
+    root = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
+    folder = os.path.join(root, ".ipcorpus")
+    if _writable_dir(folder):
+        return os.path.join(folder, "index.sqlite"), None
+    import hashlib
+    tag = hashlib.blake2b(os.path.abspath(root).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    alt = os.path.join(user_cache_dir(), f"index-{tag}.sqlite")
+    return alt, f"{root} is read-only; using the index at {alt}"
+
+
+def _writable_dir(folder: str) -> bool:
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+class Store:
+    def __init__(self, path: str):
+        self.path = path
+        parent = os.path.dirname(path) or "."
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except OSError as e:
+            raise IpcorpusError(f"cannot create index folder {parent}: {e.strerror}") from None
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = self._connect()
+        except sqlite3.DatabaseError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise IpcorpusError(f"index {self.path} is busy: {e}") from None
+            print(f"ipcorpus: warning: index {self.path} is corrupt ({e}); rebuilding it", file=sys.stderr)
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.remove(self.path + suffix)
+                except FileNotFoundError:
+                    pass
+                except OSError as err:
+                    raise IpcorpusError(f"cannot remove corrupt index {self.path}: {err.strerror}") from None
+            db = self._connect()
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA busy_timeout=60000")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            row = db.execute("PRAGMA quick_check").fetchone()
+            if row and row[0] != "ok":
+                raise sqlite3.DatabaseError(row[0])
+            db.executescript(_SCHEMA)
+            got = db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
+            if got is None:
+                db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            elif int(got[0]) != SCHEMA_VERSION:
+                db.executescript("DELETE FROM files; DELETE FROM analyses; DELETE FROM linekeys;")
+                db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            return db
+        except sqlite3.OperationalError as e:
+            msg = str(e)
+            if "readonly" in msg or "unable to open" in msg or "disk" in msg:
+                raise IpcorpusError(f"cannot use index {self.path}: {msg}") from None
+            raise
+
+    def close(self):
+        self.db.close()
+
+    # files -----------------------------------------------------------------
+    def file_rows(self) -> dict[str, tuple]:
+        return {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime_ns, hash, status, error FROM files")}
+
+    def has_analysis(self, h: str, version: str) -> bool:
+        return self.db.execute("SELECT 1 FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone() is not None
+
+    def save(self, version: str, records: Iterable[dict]):
+        """Write a batch of results in one transaction: analysis first, then the file
+        row that points at it, so an interrupted run never leaves a file marked as
+        analysed without its analysis."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for r in records:
+                if r.get("analysis") is not None:
+                    self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats) "
+                                    "VALUES (?,?,?,?,?)",
+                                    (r["hash"], version, pack(r["analysis"]),
+                                     pack(r["stance"]) if r.get("stance") is not None else None,
+                                     json.dumps(stats_of(r["analysis"]))))
+                    self.db.execute("DELETE FROM linekeys WHERE hash=? AND version=?", (r["hash"], version))
+                    fp = r["analysis"].get("fp", "")
+                    self.db.executemany("INSERT INTO linekeys VALUES (?,?,?,?)",
+                                        [(r["hash"], version, k, fp) for k in r["analysis"].get("keys", [])])
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
+                                (r["path"], r.get("size"), r.get("mtime_ns"), r.get("hash"), r["status"], r.get("error")))
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise IpcorpusError(f"cannot write index {self.path}: {e}") from None
+
+    def prune(self, keep_paths: set[str], under: list[str]) -> int:
+        """Forget files under the walked folders that are gone."""
+        gone = []
+        for (p,) in self.db.execute("SELECT path FROM files"):
+            if p not in keep_paths and any(p == u or p.startswith(u.rstrip(os.sep) + os.sep) for u in under):
+                if not os.path.exists(p):
+                    gone.append(p)
+        if gone:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in gone])
+            self.db.execute("COMMIT")
+        return len(gone)
+
+    def stats(self, h: str, version: str) -> Optional[dict]:
+        row = self.db.execute("SELECT stats FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def analysis(self, h: str, version: str):
+        row = self.db.execute("SELECT blob, stance FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
+        if row is None:
+            return None, None
+        return unpack(row[0]), (unpack(row[1]) if row[1] is not None else None)
+
+    def stance(self, h: str, version: str, sig: str = ""):
+        """The stance record of a document; with a recurring-furniture signature, the
+        one computed for that signature (None when it must be recomputed)."""
+        row = self.db.execute("SELECT stance, rsig, rstance FROM analyses WHERE hash=? AND version=?",
+                              (h, version)).fetchone()
+        if row is None:
+            return None
+        if not sig:
+            return unpack(row[0]) if row[0] is not None else None
+        if row[1] == sig and row[2] is not None:
+            return unpack(row[2])
+        return None
+
+    def set_recurring_stance(self, h: str, version: str, sig: str, stance: dict):
+        try:
+            self.db.execute("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
+                            (sig, pack(stance), h, version))
+        except sqlite3.OperationalError:
+            pass  # a cache write; a read-only or busy index only costs time later
+
+    def keys_of(self, version: str, keys: Iterable[str], hashes: Iterable[str]) -> dict[str, list[str]]:
+        """For each given document, which of the given keys it holds."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rk (key TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM rk")
+        self.db.executemany("INSERT OR IGNORE INTO rk VALUES (?)", [(k,) for k in keys])
+        want = set(hashes)
+        out: dict[str, list[str]] = {}
+        for h, k in self.db.execute(
+                "SELECT DISTINCT hash, key FROM linekeys JOIN rk USING (key) WHERE version=? ORDER BY hash, key",
+                (version,)):
+            if h in want:
+                out.setdefault(h, []).append(k)
+        return out
+
+    def key_counts(self, version: str, hashes: Iterable[str]) -> dict[str, int]:
+        """In how many distinct articles (fingerprints) each short-line key occurs,
+        over the given documents."""
+        hs = list(set(hashes))
+        if not hs:
+            return {}
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS cur (hash TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM cur")
+        self.db.executemany("INSERT OR IGNORE INTO cur VALUES (?)", [(h,) for h in hs])
+        rows = self.db.execute(
+            "SELECT key, COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) WHERE version=? "
+            "GROUP BY key HAVING COUNT(DISTINCT fp) >= 2", (version,))
+        return dict(rows.fetchall())

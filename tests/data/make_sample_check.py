@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Check sample_corpus/ against tests/data/sample_gold.json (stdlib only).
+
+For every gold entry: decode the file with its encoding, split it into lines the way an
+editor numbers them (CRLF is one break), and check that the line ranges cover the file,
+that every non-blank line is in exactly one of body/meta/noise, that no blank line is
+body, that the title occurs in the file (simplified-script files), that key lines are
+body lines, that '?' outside URLs occurs exactly on the damaged lines, and that the
+other fields have the documented shape. Then print a summary.
+
+Usage: python3 tests/data/make_sample_check.py [CORPUS_DIR [GOLD_JSON]]
+Exit code: 0 when everything passes, 1 otherwise.
+"""
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+LABELS = {"founder-ip", "matrix", "mixed", "neutral"}
+ENCODINGS = {"utf-8", "gb18030", "big5", "utf-16"}
+SCRIPTS = {"simplified", "traditional", "traditional-with-pinyin"}
+FIELDS = ["encoding", "script", "body", "meta", "noise", "title", "source", "author", "published",
+          "stance", "partial", "key", "entities", "why", "repost_of", "damaged_lines"]
+PUBLISHED = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$")
+URL = re.compile(r"https?://\S+")
+GLOSS = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]+\)")
+TAG = re.compile(r"<[^>]*>")
+# characters that some editors or str.splitlines() treat as line breaks: they would make
+# line numbers ambiguous, so the sample files must not contain them
+ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def decode(data, encoding):
+    if encoding == "utf-16":
+        if not data.startswith(b"\xff\xfe"):
+            raise ValueError("utf-16 file without a little-endian BOM")
+        return data[2:].decode("utf-16-le")
+    text = data.decode(encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def split_lines(text):
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    newline = "crlf" if crlf and not lf else ("lf" if lf and not crlf else ("mixed" if crlf else "none"))
+    return lines, newline
+
+
+def expand(ranges, n, errors, name):
+    out = []
+    if not isinstance(ranges, list):
+        errors.append("%s is not a list" % name)
+        return out
+    for r in ranges:
+        if not (isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)):
+            errors.append("%s: bad range %r" % (name, r))
+            continue
+        a, b = r
+        if not 1 <= a <= b <= n:
+            errors.append("%s: range %r outside 1..%d" % (name, r, n))
+            continue
+        out.extend(range(a, b + 1))
+    dup = [x for x, c in Counter(out).items() if c > 1]
+    if dup:
+        errors.append("%s: lines listed twice: %s" % (name, dup[:10]))
+    return out
+
+
+def check_entry(key, entry, corpus, keys):
+    errors, notes = [], []
+    missing = [f for f in FIELDS if f not in entry]
+    if missing:
+        return ["missing fields: %s" % missing], notes, {}
+    path = corpus / key
+    if not path.is_file():
+        return ["file not found: %s" % path], notes, {}
+    enc, script = entry["encoding"], entry["script"]
+    if enc not in ENCODINGS:
+        errors.append("unknown encoding %r" % enc)
+        return errors, notes, {}
+    if script not in SCRIPTS:
+        errors.append("unknown script %r" % script)
+    try:
+        text = decode(path.read_bytes(), enc)
+    except (UnicodeDecodeError, ValueError) as exc:
+        return ["cannot decode as %s: %s" % (enc, exc)], notes, {}
+    if "\r" in text.replace("\r\n", ""):
+        errors.append("lone carriage return in file")
+    if ODD_BREAKS.search(text):
+        errors.append("file contains a character some tools treat as a line break")
+    lines, newline = split_lines(text)
+    n = len(lines)
+    blank = {i for i, line in enumerate(lines, 1) if not line.strip()}
+    sets = {}
+    for kind in ("body", "meta", "noise"):
+        sets[kind] = set(expand(entry[kind], n, errors, kind))
+    for a, b in (("body", "meta"), ("body", "noise"), ("meta", "noise")):
+        both = sorted(sets[a] & sets[b])
+        if both:
+            errors.append("lines in both %s and %s: %s" % (a, b, both[:10]))
+    listed = sets["body"] | sets["meta"] | sets["noise"]
+    unlisted = sorted(set(range(1, n + 1)) - blank - listed)
+    if unlisted:
+        errors.append("non-blank lines in no list: %s" % unlisted[:10])
+    blank_body = sorted(sets["body"] & blank)
+    if blank_body:
+        errors.append("blank lines listed as body: %s" % blank_body[:10])
+    blank_other = sorted((sets["meta"] | sets["noise"]) & blank)
+    if blank_other:
+        notes.append("blank lines listed as meta/noise: %s" % blank_other[:10])
+
+    title = entry["title"]
+    if not isinstance(title, str) or not title:
+        errors.append("empty title")
+    elif script == "simplified":
+        if title not in text:
+            errors.append("title not found in file: %r" % title)
+    else:
+        notes.append("title check skipped (%s)" % script)
+
+    stance, partial = entry["stance"], entry["partial"]
+    if not (isinstance(stance, list) and len(stance) == 1 and stance[0] in LABELS):
+        errors.append("stance must be one label of %s: %r" % (sorted(LABELS), stance))
+    if not (isinstance(partial, list) and set(partial) <= LABELS and not set(partial) & set(stance or [])):
+        errors.append("bad partial %r" % (partial,))
+    kl = entry["key"]
+    if not all(isinstance(x, int) for x in kl):
+        errors.append("key must be line numbers")
+    else:
+        not_body = [x for x in kl if x not in sets["body"]]
+        if not_body:
+            errors.append("key lines not in body: %s" % not_body)
+        if stance and stance[0] != "neutral" and not kl:
+            errors.append("a non-neutral document needs key lines")
+    if not isinstance(entry["entities"], list):
+        errors.append("entities must be a list")
+    if not isinstance(entry["why"], str) or not entry["why"].strip():
+        errors.append("why is empty")
+    for field in ("source", "author"):
+        if entry[field] is not None and not (isinstance(entry[field], str) and entry[field].strip()):
+            errors.append("%s must be a non-empty string or null" % field)
+    pub = entry["published"]
+    if pub is not None and not (isinstance(pub, str) and PUBLISHED.match(pub)):
+        errors.append("published must be YYYY-MM-DD[THH:MM[:SS]] or null: %r" % pub)
+    rep = entry["repost_of"]
+    if rep is not None and (rep == key or rep not in keys):
+        errors.append("repost_of names no other entry: %r" % rep)
+
+    damaged = {i for i, line in enumerate(lines, 1) if "?" in URL.sub("", line)}
+    if set(entry["damaged_lines"]) != damaged:
+        errors.append("damaged_lines %s but '?' outside URLs on %s" % (entry["damaged_lines"], sorted(damaged)))
+
+    body_text = "".join(lines[i - 1].strip() for i in sorted(sets["body"]))
+    if script == "traditional-with-pinyin":
+        body_text = GLOSS.sub("", body_text)
+    body_text = TAG.sub("", body_text)
+    nb, nchars = len(sets["body"]), len(body_text)
+    if not 15 <= nb <= 60:
+        errors.append("article has %d body lines, expected 15-60" % nb)
+    if not 800 <= nchars <= 2500:
+        errors.append("article has %d characters of body text, expected 800-2500" % nchars)
+    info = {"lines": n, "body_lines": nb, "body_chars": nchars, "newline": newline}
+    return errors, notes, info
+
+
+def main(argv):
+    corpus = Path(argv[1]) if len(argv) > 1 else ROOT / "sample_corpus"
+    gold_path = Path(argv[2]) if len(argv) > 2 else HERE / "sample_gold.json"
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    files = gold.get("files", {})
+    failed = 0
+    on_disk = {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()}
+    for extra in sorted(on_disk - set(files)):
+        print("FAIL %s: file has no gold entry" % extra)
+        failed += 1
+    stances, encodings, scripts, portals, newlines = Counter(), Counter(), Counter(), Counter(), Counter()
+    passed = 0
+    for key in sorted(files):
+        entry = files[key]
+        errors, notes, info = check_entry(key, entry, corpus, files)
+        stance = entry.get("stance") or ["?"]
+        stances[stance[0]] += 1
+        encodings[entry.get("encoding")] += 1
+        scripts[entry.get("script")] += 1
+        portals[key.split("/")[0] if "/" in key else "."] += 1
+        if info:
+            newlines[info["newline"]] += 1
+        if errors:
+            failed += 1
+            print("FAIL %s" % key)
+            for e in errors:
+                print("     - %s" % e)
+            continue
+        passed += 1
+        print("ok   %-50s %-8s %-11s lines=%-4d body=%-3d chars=%-5d %s%s" % (
+            key, entry["encoding"], entry["stance"][0], info["lines"], info["body_lines"], info["body_chars"],
+            info["newline"], ("  [" + "; ".join(notes) + "]") if notes else ""))
+
+    # corpus-level requirements of the sample
+    reqs = [
+        (len(files) >= 18, "at least 18 files (%d)" % len(files)),
+        (stances["founder-ip"] >= 5, "at least 5 founder-ip (%d)" % stances["founder-ip"]),
+        (stances["matrix"] >= 5, "at least 5 matrix (%d)" % stances["matrix"]),
+        (stances["mixed"] >= 3, "at least 3 mixed (%d)" % stances["mixed"]),
+        (stances["neutral"] >= 4, "at least 4 neutral (%d)" % stances["neutral"]),
+        (all(encodings[e] for e in ENCODINGS), "every encoding used (%s)" % dict(encodings)),
+        (scripts["traditional-with-pinyin"] >= 1, "a traditional page with pinyin glosses"),
+        (any(" " in k and re.search(r"[\u4e00-\u9fff]", k) for k in files), "a file name with a space and Chinese"),
+        (any(v.get("repost_of") for v in files.values()), "a repost pair"),
+        (newlines["crlf"] >= 1, "a file with CRLF line endings"),
+    ]
+    for ok, what in reqs:
+        if not ok:
+            failed += 1
+            print("FAIL corpus: %s" % what)
+
+    print()
+    print("stance:   " + ", ".join("%s=%d" % (k, v) for k, v in sorted(stances.items(), key=str)))
+    print("encoding: " + ", ".join("%s=%d" % (k, v) for k, v in sorted(encodings.items(), key=str)))
+    print("script:   " + ", ".join("%s=%d" % (k, v) for k, v in sorted(scripts.items(), key=str)))
+    print("portal:   " + ", ".join("%s=%d" % (k, v) for k, v in sorted(portals.items(), key=str)))
+    print("newline:  " + ", ".join("%s=%d" % (k, v) for k, v in sorted(newlines.items(), key=str)))
+    print("sample check: %d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
