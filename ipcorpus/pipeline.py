@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sys
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -35,8 +36,9 @@ class Options:
     learn: bool = True                # apply recurring furniture
 
     def version(self) -> str:
-        """Analyser version plus a digest of everything that changes results."""
-        parts = {"keep": sorted(self.keep_rules), "drop": sorted(self.drop_rules),
+        """Analyser version plus a digest of everything that changes results: the
+        package's own code and data, and the user's rule and lexicon settings."""
+        parts = {"code": code_fingerprint(), "keep": sorted(self.keep_rules), "drop": sorted(self.drop_rules),
                  "rules": list(self.user_rules), "lex": []}
         for path in self.lexicons:
             try:
@@ -44,10 +46,27 @@ class Options:
                     parts["lex"].append(hashlib.blake2b(fh.read(), digest_size=8).hexdigest())
             except OSError:
                 parts["lex"].append(path)
-        if not any(parts.values()):
-            return ANALYSER_VERSION
         digest = hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=6).hexdigest()
         return f"{ANALYSER_VERSION}-{digest}"
+
+
+_FINGERPRINT: Optional[str] = None
+
+
+def code_fingerprint() -> str:
+    """A digest of the analyser's source and data files, so that any change to them
+    (an upgrade, a lexicon edit) re-analyses instead of serving stale results."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        root = Path(__file__).resolve().parent
+        h = hashlib.blake2b(digest_size=8)
+        for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
+            if "__pycache__" in p.parts:
+                continue
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
 
 
 @dataclass

@@ -8,7 +8,9 @@ from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.score import entities_in, score_unit
 
 MIN_EVIDENCE = 0.35     # below this total weight an article takes no position
-MIXED_RATIO = 0.65      # the weaker side has at least this share of the stronger
+MIXED_RATIO = 0.75      # the weaker side has at least this share of the stronger
+STRONG_UNIT = 0.6       # an article (more than five sentences) needs one argument this strong
+BOTH_RATIO = 0.35       # ... or this share when the author frames it as both (一起用, 不是二选一)      # the weaker side has at least this share of the stronger
 KEEP_EVIDENCE = 20
 
 
@@ -48,6 +50,33 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
             prev.founder *= turn
             prev.matrix *= turn
             prev.rules.append("before-turn")
+    # Topic continuity: a targetless evaluation continues the last topic within two
+    # sentences (当然老板直播有风险。否则，就会被反噬。).
+    carry = lex.factor("carry")
+    last_side, last_k = 0, -10
+    for k, (u, found, s) in enumerate(results):
+        if s is None:
+            continue
+        if s.topic:
+            last_side, last_k = s.topic, k
+        elif s.orphan and last_side and k - last_k <= 2:
+            value = last_side * s.orphan * carry
+            if value > 0:
+                s.founder = value
+            else:
+                s.matrix = -value
+            s.rules = ["carry"] + s.rules
+    # Breadth over repetition: one line adds at most line_cap to a side.
+    cap = lex.factor("line_cap")
+    per_line: dict = {}
+    for u, found, s in results:
+        if s is None:
+            continue
+        used = per_line.setdefault(u.line, [0.0, 0.0])
+        f_room, m_room = max(0.0, cap - used[0]), max(0.0, cap - used[1])
+        s.founder, s.matrix = min(s.founder, f_room), min(s.matrix, m_room)
+        used[0] += s.founder
+        used[1] += s.matrix
     for u, found, s in results:
         if s is None or (s.founder == 0 and s.matrix == 0):
             continue
@@ -61,10 +90,11 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
         scored.append(Evidence(u.line, u.end_line, side, round(weight, 3), s.rules, u.text))
     total = founder + matrix
     score = (founder - matrix) / (total + 1.0) if total else 0.0
-    if total < MIN_EVIDENCE:
+    strongest = max((e.weight for e in scored), default=0.0)
+    if total < MIN_EVIDENCE or (len(units) > 5 and strongest < STRONG_UNIT and total < 2 * STRONG_UNIT):
         label = "neutral"
         confidence = 1.0 - total / MIN_EVIDENCE * 0.5
-    elif min(founder, matrix) >= MIXED_RATIO * max(founder, matrix):
+    elif min(founder, matrix) >= (BOTH_RATIO if _framed_as_both(scored) else MIXED_RATIO) * max(founder, matrix):
         label = "mixed"
         confidence = min(1.0, total / 6) * min(founder, matrix) / max(founder, matrix)
     else:
@@ -80,19 +110,26 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
                   ents, rank(scored))
 
 
+def _framed_as_both(evidence: list[Evidence]) -> bool:
+    """The author says both sides belong together: in the title, lede or conclusion,
+    or in two sentences anywhere."""
+    both = [e for e in evidence if "both" in e.rules]
+    return len(both) >= 2 or any(r.startswith("position:") for e in both for r in e.rules)
+
+
 def _opens_with_turn(text: str, lex: Lexicon) -> bool:
     head = text.lstrip("“\"'（(")[:4]
     return any(head.startswith(m) for m in lex.lists.get("contrast", []))
 
 
 def rank(items: list[Evidence], keep: int = KEEP_EVIDENCE) -> list[Evidence]:
-    """Strongest first, but spread over the article: an item next to one already
-    chosen counts half until everything else has been considered."""
+    """Strongest first, but spread over the article: a sentence from a paragraph
+    (line) already cited counts half until everything else has been considered."""
     pool = sorted(items, key=lambda e: (-e.weight, e.line))
     out: list[Evidence] = []
     while pool and len(out) < keep:
         def eff(e):
-            near = any(abs(e.line - o.line) <= 2 or abs(e.end_line - o.end_line) <= 2 for o in out)
+            near = any(e.line <= o.end_line and o.line <= e.end_line for o in out)
             return e.weight * (0.5 if near else 1.0)
         best = max(pool, key=lambda e: (eff(e), -e.line))
         out.append(best)

@@ -10,10 +10,11 @@ from typing import Optional
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.stance.scan import compact, trie_regex
 
-_TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative", "forward", "backward", "verb_forms")
+_TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative", "forward", "backward", "verb_forms",
+           "intransitive")
 _PATTERN_TABLES = ("founder_patterns", "matrix_patterns")
 _LISTS = ("negators", "contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
-          "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech")
+          "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech", "emphasis", "voice", "carry")
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Lexicon:
     entity_regex: Optional[re.Pattern] = None
     entity_of: dict[str, str] = field(default_factory=dict)
     negators: frozenset = frozenset()
+    voice: tuple = ()
 
     def merge(self, data: dict, where: str):
         for t in _TABLES + _PATTERN_TABLES:
@@ -61,7 +63,7 @@ class Lexicon:
         for name in self.founders:
             index.setdefault(compact(name), []).append(("person", self.founder_weight))
         for lst in ("contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
-                    "rhetorical", "comparative", "not_markers", "versus", "reverse_versus", "both", "speech"):
+                    "rhetorical", "comparative", "not_markers", "versus", "reverse_versus", "both", "speech", "emphasis"):
             for term in self.lists.get(lst, []):
                 index.setdefault(compact(term), []).append((lst, 1.0))
         self.index = index
@@ -77,6 +79,7 @@ class Lexicon:
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
         self.entity_regex = trie_regex(self.entity_of)
         self.negators = frozenset(self.lists.get("negators", []))
+        self.voice = tuple(compact(v) for v in self.lists.get("voice", []))
         return self
 
     def factor(self, name: str) -> float:

@@ -16,6 +16,7 @@ _SIDE = {"founder": 1, "person": 1, "matrix": -1, "weak_matrix": -1}
 _SIGNAL = {"positive": 1, "negative": -1, "forward": 1, "backward": -1}
 _CLAUSE_SEP = re.compile(r"[，,：:；;]")
 _COMPARATIVE_MORE = re.compile(r"更|还要|要更")
+_PRONOUN = re.compile(r"[他她](?![们人])")
 
 
 @dataclass
@@ -35,6 +36,9 @@ class UnitScore:
     matrix: float = 0.0
     rules: list = field(default_factory=list)
     entities: dict = field(default_factory=dict)
+    orphan: float = 0.0     # evaluation found with no target: sign and strength
+    topic: int = 0          # side of the strongest target (+1 founder, -1 matrix): what a
+                            # following targetless sentence is about
 
 
 def _scan(lex: Lexicon, c: str) -> list[Hit]:
@@ -104,11 +108,22 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     speech = [h.start for h in hits if h.has("speech")]
     targets = [(h, t) for h, t in targets if t and not any(0 <= s - h.end <= 1 for s in speech)]
     if not targets:
-        return None
+        return _orphan(hits, lex, c)
+    persons = [h for h, t in targets if t[2] == "person"]
+    if persons:
+        covered = [(h.start, h.end) for h in hits]
+        for m in _PRONOUN.finditer(c, persons[0].end):
+            if not any(a <= m.start() < b for a, b in covered):
+                ph = Hit(m.start(), m.end(), m.group(), {"person": lex.founder_weight})
+                hits.append(ph)
+                targets.append((ph, (1, lex.founder_weight, "person")))
+        hits.sort(key=lambda h: h.start)
+        targets.sort(key=lambda xt: xt[0].start)
     set_user_words(lex)
     f = lex.factor
     res = UnitScore()
     negs = _negators(lex, c, hits)
+    voice = any(v in c for v in lex.voice)
 
     seps = [m.start() for m in _CLAUSE_SEP.finditer(c)]
     bounds = [0] + [s + 1 for s in seps] + [len(c) + 1]
@@ -138,12 +153,20 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             continue
         before = [(x, t) for x, t in targets if x.end <= h.start and id(x) not in handled]
         after = [(x, t) for x, t in targets if x.start >= h.end and id(x) not in handled]
+        if h.term in weak:
+            # 与其学马斯克，不如…: a name alone is no side in a loose shift.
+            before = [(x, t) for x, t in before if t[2] != "person"]
+            after = [(x, t) for x, t in after if t[2] != "person"]
         if kind == "shift":
             src = [x for x in hits if x.has("shift_from") and x.end <= h.start]
             if src:
                 before = [(x, t) for x, t in before if x.start >= src[-1].start]
-            elif h.term == "而是" and any(n < h.start for n in negs):
-                pass
+            elif h.term == "而是" and any(clause_start(n) <= n < h.start for n in negs):
+                # 不是X而是Y: only what the negation covers loses, not a subject
+                # before it (他没有躲，而是亲自出来).
+                neg = max(n for n in negs if n < h.start)
+                before = [(x, t) for x, t in before if x.start >= neg]
+                src = [h]
             elif h.term in weak:
                 continue
             if not (before and after) and not (src and (before or after)):
@@ -153,7 +176,21 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             if not (before or after):
                 continue
             flips = sum(1 for n in negs if clause_start(h.start) <= n < h.start)
+            if c[h.end:h.end + 2] in ("不了", "不得", "不到", "不过"):
+                flips += 1  # 替代不了
             d = (-1) ** flips * (-1 if h.has("reverse_versus") else 1)
+            if not after and len({t[0] for _, t in before}) > 1:
+                # Y是任何X都替代不了的: the target nearest the verb is its subject,
+                # the earlier ones its object.
+                subject = before[-1]
+                before, after = [subject], [xt for xt in before[:-1] if xt[1][0] != subject[1][0]]
+            # The comparison says which side is bigger; an evaluation elsewhere in
+            # the sentence says whether bigger is good (企业家IP远超产品力，容易头重脚轻).
+            k0 = clause(h.start)
+            outside = sum(sig * h2.cats[cat] for h2 in hits for cat, sig in _SIGNAL.items()
+                          if cat in h2.cats and not _target(h2) and clause(h2.start) > k0)
+            if outside < 0:
+                d = -d
             signs = (d, -d)
         for group, sign in ((before, signs[0]), (after, signs[1])):
             for x, t in group:
@@ -176,18 +213,24 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     nclauses = len(bounds) - 1
     owner = {}
     tclauses = {clause(x.start) for x, _ in targets if id(x) not in handled}
+    turn = clause(contrast_at) if contrast_at is not None else None
+
+    def same_side(j, k):
+        return turn is None or (j < turn) == (k < turn)
+
     for k in range(nclauses):
         # A clause without a target lends its words to the nearest one that has one,
-        # the preceding clause first: 将命运系于一人之身，风险极高。
-        prev = [j for j in tclauses if j <= k]
-        nxt = [j for j in tclauses if j > k]
+        # the preceding clause first (将命运系于一人之身，风险极高), never across a turn.
+        prev = [j for j in tclauses if j <= k and same_side(j, k)]
+        nxt = [j for j in tclauses if j > k and same_side(j, k)]
         owner[k] = max(prev) if prev else (min(nxt) if nxt else None)
     signals: dict[int, list] = {}
     for h in hits:
         sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
         if sig is None or _target(h):
             continue
-        k = owner.get(clause(h.start))
+        own_k = clause(h.start)
+        k = owner.get(own_k)
         if k is None:
             continue
         w = max(h.cats[cat] for cat in _SIGNAL if cat in h.cats)
@@ -195,17 +238,34 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             sig, w = 1, h.cats["verb_forms"]
         cs = clause_start(h.start)
         flips = sum(1 for n in negs if cs <= n < h.start)
-        signals.setdefault(k, []).append((sig * w * (-1) ** flips, h.term, flips))
+        verb = "forward" in h.cats or "backward" in h.cats or "verb_forms" in h.cats
+        signals.setdefault(k, []).append((sig * w * (-1) ** flips, h.term, flips, verb, own_k == k, h))
 
     for k in sorted(tclauses):
         ts = [(x, t) for x, t in targets if clause(x.start) == k and id(x) not in handled]
         sigs = signals.get(k, [])
+        # A verb right next to a target (雷军逐渐淡出, 淡化雷军) decides it; otherwise
+        # the clause's own words; words lent by a targetless clause only failing those.
+        direct = [sg for sg in sigs if sg[3] and sg[4] and any(
+            0 <= sg[5].start - x.end <= 4 or
+            (0 <= x.start - sg[5].end <= 4 and "intransitive" not in sg[5].cats) for x, _ in ts)]
+        own = [sg for sg in sigs if sg[4]]
+        if direct:
+            sigs = direct + [sg for sg in own if not sg[3]]
+        elif own:
+            sigs = own
+        if ts and all(t[2] == "person" for _, t in ts):
+            # A person is a target only as the brand's voice: praise or blame of the
+            # person (真诚的雷军) is sentiment, not stance; verbs that put them
+            # forward or back are.
+            if not voice:
+                sigs = [sg for sg in sigs if sg[3]]
         rules = []
         if sigs:
-            pol = sum(s for s, _, _ in sigs)
+            pol = sum(sg[0] for sg in sigs)
             pol = max(-1.5, min(1.5, pol))
-            rules += [("+" if s > 0 else "-") + term for s, term, _ in sigs]
-            if any(fl for _, _, fl in sigs):
+            rules += [("+" if sg[0] > 0 else "-") + sg[1] for sg in sigs]
+            if any(sg[2] for sg in sigs):
                 rules.append("negation")
         else:
             if all(t[2] == "person" for _, t in ts):
@@ -236,6 +296,8 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
 
     if not contributions:
         return None
+    if any(h.has("both") for h in hits):
+        res.rules.append("both")
     for side, w, table, term, rules, k in contributions:
         cstart = bounds[k]
         mult = 1.0
@@ -252,6 +314,8 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             mult *= f("advocacy"); tags.append("advocacy")
         if not both and any(h.has("hedges") and bounds[k] <= h.start < bounds[k + 1] for h in hits):
             mult *= f("hedge"); tags.append("hedge")
+        if any(h.has("emphasis") for h in hits):
+            mult *= f("emphasis"); tags.append("emphasis")
         if reported_at is not None and (contrast_at is None or cstart <= contrast_at):
             mult *= f("reported"); tags.append("reported")
         sign = side
@@ -268,6 +332,28 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             res.matrix += -value
         res.rules.extend([f"{table}:{term}"] + rules + tags)
     res.rules = list(dict.fromkeys(res.rules))
+    res.topic = max(targets, key=lambda xt: xt[1][1])[1][0]
+    return res
+
+
+def _orphan(hits: list[Hit], lex: Lexicon, c: str) -> UnitScore | None:
+    """Evaluation without a target: strong words only (反噬, 双刃剑, 风险), kept for the
+    caller to attach to the topic of the sentence before."""
+    carry = set(lex.lists.get("carry", []))
+    sigs = [(sig, h.cats[cat], h.term) for h in hits for cat, sig in _SIGNAL.items()
+            if cat in h.cats and cat in ("positive", "negative") and h.term in carry]
+    if not sigs:
+        return None
+    negs = _negators(lex, c, hits)
+    total = 0.0
+    for sig, w, term in sigs:
+        h = next(x for x in hits if x.term == term)
+        flips = sum(1 for n in negs if n < h.start)
+        total += sig * w * (-1) ** flips
+    if total == 0:
+        return None
+    res = UnitScore(orphan=max(-1.5, min(1.5, total)))
+    res.rules = [("+" if s > 0 else "-") + t for s, _, t in sigs]
     return res
 
 
