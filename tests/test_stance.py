@@ -1,0 +1,145 @@
+"""Stance: labelled sentences per phenomenon, the labelled sample corpus, and the
+real pages from ../shared (skipped when absent). Floors, not exact scores: the
+figures in the closing notes come from these same checks."""
+import json
+import subprocess
+import sys
+from collections import defaultdict
+
+import pytest
+from conftest import DATA, REAL, ROOT, SAMPLE, ranges
+
+from ipcorpus.document import load_document
+from ipcorpus.noise import clean
+from ipcorpus.sentences import units
+from ipcorpus.stance import get_lexicon, stance_of
+
+CASES = json.loads((DATA / "stance_cases.json").read_text(encoding="utf-8"))
+
+
+def label_of(text):
+    return stance_of(units([(1, text, text)]), get_lexicon())
+
+
+def doc_stance(path):
+    d = load_document(str(path))
+    c = clean(d)
+    kept = [(v.line, c.plain[v.line - 1], d.lines[v.line - 1].text) for v in c.verdicts if v.action == "keep"]
+    return c, stance_of(units(kept, c.meta.title_line), get_lexicon())
+
+
+def test_labelled_cases_floor():
+    wrong = [(c["id"], c["label"], label_of(c["text"]).label) for c in CASES]
+    wrong = [w for w in wrong if w[1] != w[2]]
+    # 86/90 when this floor was set; the misses are listed in the closing note.
+    assert len(CASES) - len(wrong) >= 85, wrong
+
+
+@pytest.mark.parametrize("phenomenon", sorted({c["phenomenon"] for c in CASES}))
+def test_each_phenomenon(phenomenon):
+    cases = [c for c in CASES if c["phenomenon"] == phenomenon]
+    right = sum(label_of(c["text"]).label == c["label"] for c in cases)
+    assert right / len(cases) >= 0.6, (phenomenon, right, len(cases))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["phenomenon"] == "trap"], ids=lambda c: c["id"])
+def test_traps_are_neutral(case):
+    """A news report naming 雷军, praise of a person, off-topic text: no stance."""
+    assert label_of(case["text"]).label == "neutral"
+
+
+@pytest.mark.parametrize("text,label", [
+    ("品牌传播不应该只靠创始人一个人，高管和员工也要站到台前。", "matrix"),          # negation
+    ("虽然账号矩阵能分担压力，但真正让用户记住品牌的还是创始人本人。", "founder-ip"),  # contrast
+    ("小米正在从雷军一个人发声转向高管和工程师的账号矩阵。", "matrix"),              # shift
+    ("难道品牌只能靠老板一个人撑着吗？", "matrix"),                                  # rhetorical
+    ("搭建员工账号矩阵可以风险分散，覆盖更多用户。", "matrix"),                      # 风险分散 is pro-matrix
+    ("把品牌绑在创始人个人IP上，风险极高。", "matrix"),                              # risk near founder IP
+    ("华为发布了新的产品矩阵，覆盖高中低端价位。", "neutral"),                        # 矩阵 unrelated
+    ("雷军今天出席了发布会，介绍了新车的续航。", "neutral"),                          # news, no position
+])
+def test_phenomena_examples(text, label):
+    assert label_of(text).label == label
+
+
+def test_reported_view_is_weaker_than_the_author():
+    own = label_of("创始人IP是品牌最好的护城河。")
+    reported = label_of("有人认为创始人IP是品牌最好的护城河。")
+    assert own.founder > reported.founder > 0
+
+
+def test_position_title_weighs_more():
+    body = stance_of(units([(1, "开头一句话。", "开头一句话。"), (2, "企业应该打造创始人IP。", "企业应该打造创始人IP。")]),
+                     get_lexicon())
+    title = stance_of(units([(2, "企业应该打造创始人IP", "企业应该打造创始人IP"), (3, "开头一句话。", "开头一句话。")],
+                            title_line=2), get_lexicon())
+    assert title.founder > body.founder
+
+
+def test_evidence_explains_itself():
+    s = label_of("小米应该淡化雷军个人色彩，让工程师的账号走向前台。")
+    assert s.label == "matrix"
+    rules = {r for e in s.evidence for r in e.rules}
+    assert any(r.startswith("founder:") for r in rules)
+    assert "-淡化" in rules
+
+
+def test_sample_corpus_labels(sample_gold):
+    wrong = []
+    for name, g in sample_gold.items():
+        _, s = doc_stance(SAMPLE / name)
+        if s.label not in g["stance"]:
+            wrong.append((name, g["stance"], s.label))
+    assert not wrong
+
+
+def test_sample_evidence_on_kept_lines_and_entities(sample_gold):
+    for name, g in sample_gold.items():
+        c, s = doc_stance(SAMPLE / name)
+        kept = {v.line for v in c.verdicts if v.action == "keep"}
+        for e in s.evidence:
+            assert set(range(e.line, e.end_line + 1)) <= kept, (name, e.line)
+        if g["stance"] != ["neutral"] and g.get("entities"):
+            assert set(g["entities"]) & set(s.entities), (name, g["entities"], list(s.entities))
+
+
+def test_real_pages_bars(real_gold):
+    """The bars of the stance issue on ../shared/real_pages."""
+    right = 0.0
+    key = cited = on_noise = 0
+    for name, g in real_gold.items():
+        c, s = doc_stance(REAL / name)
+        right += 1 if s.label in g["stance"] else 0.5 if s.label in g["partial"] else 0
+        ev = set()
+        for e in s.evidence[:10]:
+            ev.update(range(e.line, e.end_line + 1))
+        on_noise += len(ev & ranges(g["noise"]))
+        key += len(g["key"])
+        cited += len(set(g["key"]) & ev)
+    assert right == len(real_gold)
+    assert on_noise == 0
+    assert cited / key >= 0.70, (cited, key)
+
+
+def test_jieba_only_when_a_target_is_found():
+    code = (
+        "import sys\n"
+        "from ipcorpus.sentences import units\n"
+        "from ipcorpus.stance import stance_of, get_lexicon\n"
+        "stance_of(units([(1, '今天天气很好，我们去公园散步。', '今天天气很好，我们去公园散步。')]), get_lexicon())\n"
+        "print('jieba' in sys.modules)\n"
+        "stance_of(units([(1, '企业应该打造创始人IP。', '企业应该打造创始人IP。')]), get_lexicon())\n"
+        "print('jieba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["False", "True"]
+    assert "Building prefix dict" not in out.stderr   # jieba's log is silenced
+
+
+def test_user_lexicon_extends(tmp_path):
+    from ipcorpus.stance.lexicon import load_lexicon
+    lex_file = tmp_path / "mine.toml"
+    lex_file.write_text('[matrix]\n"员工大使" = 1.0\n', encoding="utf-8")
+    text = "品牌应该培养更多员工大使。"
+    assert stance_of(units([(1, text, text)]), get_lexicon()).label == "neutral"
+    assert stance_of(units([(1, text, text)]), load_lexicon((str(lex_file),))).label == "matrix"
