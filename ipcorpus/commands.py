@@ -129,6 +129,18 @@ def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
     cols = ["path", "title", "source", "published", "label", "score", "founder", "matrix", "citation"]
     rows = [[r["path"], r["title"], r["source"], (r["published"] or "")[:10], r["label"], r["score"],
              r["founder"], r["matrix"], r["evidence"][0]["citation"] if r["evidence"] else ""] for r in recs]
+    if out.fmt == "table":
+        # On a terminal the citation already names the file: no separate path column.
+        # founder/matrix weights and dates are in tsv/json; the terminal keeps what fits.
+        tcols = ["article", "label", "score", "title"]
+        trows = [[r["evidence"][0]["citation"] if r["evidence"] else r["path"], r["label"], r["score"],
+                  r["title"]] for r in recs]
+        out.rows(tcols, trows, title="stance")
+        if evidence:
+            erows = [[e["citation"], e["side"], e["weight"], e["text"]]
+                     for r in recs for e in r["evidence"][:evidence]]
+            out.rows(["citation", "side", "weight", "text"], erows, title="evidence")
+        return
     if not evidence:
         out.rows(cols, rows, nowrap=["citation", "label"])
         return
@@ -137,33 +149,32 @@ def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
     for r in recs:
         for k, e in enumerate(r["evidence"][:evidence], 1):
             erows.append([e["citation"], r["label"], k, e["side"], e["weight"], " ".join(e["rules"]), e["text"]])
-    if out.fmt == "table":
-        out.rows(cols, rows, nowrap=["citation", "label"], title="stance")
-        out.rows(ecols, erows, nowrap=["citation"], title="evidence")
-    else:
-        out.rows(ecols, erows)
+    out.rows(ecols, erows)
 
 
 def entity_output(recs, out: Out):
     agg: dict = {}
     for r in recs:
         for name, e in r["entities"].items():
+            # Label counts and side weights are kept apart: the label "matrix" and the
+            # matrix weight would otherwise share one key.
             a = agg.setdefault(name, {"articles": 0, "mentions": 0, "founder": 0.0, "matrix": 0.0,
-                                      **{lb: 0 for lb in LABELS}})
+                                      "labels": {lb: 0 for lb in LABELS}})
             a["articles"] += 1
             a["mentions"] += e["mentions"]
             a["founder"] += e["founder"]
             a["matrix"] += e["matrix"]
             # An article's label counts for an entity only if the entity carries stance in it.
-            a[r["label"] if (e["founder"] or e["matrix"]) else "neutral"] += 1
+            a["labels"][r["label"] if (e["founder"] or e["matrix"]) else "neutral"] += 1
     rows, recs_out = [], []
     for name, a in sorted(agg.items(), key=lambda kv: (-kv[1]["articles"], -kv[1]["mentions"], kv[0])):
         t = a["founder"] + a["matrix"]
         score = round((a["founder"] - a["matrix"]) / (t + 1.0), 3) if t else 0.0
-        rows.append([name, a["articles"], a["mentions"], a["founder-ip"], a["matrix"], a["mixed"], a["neutral"],
+        lab = a["labels"]
+        rows.append([name, a["articles"], a["mentions"], lab["founder-ip"], lab["matrix"], lab["mixed"], lab["neutral"],
                      score, round(a["founder"], 3), round(a["matrix"], 3)])
         recs_out.append({"entity": name, "articles": a["articles"], "mentions": a["mentions"],
-                         "labels": {lb: a[lb] for lb in LABELS}, "score": score,
+                         "labels": dict(lab), "score": score,
                          "founder": round(a["founder"], 3), "matrix": round(a["matrix"], 3)})
     out.rows(["entity", "articles", "mentions", "founder-ip", "matrix", "mixed", "neutral", "score", "founder_weight",
               "matrix_weight"], rows, records=recs_out)
@@ -222,4 +233,4 @@ def show_output(citation: str, context: int, normalized: bool, out: Out, make_op
         mark = ">" if a <= i <= b else " "
         text = an["text"][i - 1] if normalized else orig[i - 1]
         tag = f"  [drop: {rule}]" if action == "drop" else ""
-        out.write(f"{mark}{i:>{width}}| {text}{tag}\n")
+        out.write(f"{mark}{i:>{width}}| {text}{tag}".rstrip() + "\n")

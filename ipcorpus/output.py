@@ -30,15 +30,18 @@ class Out:
         if self._console is None:
             from rich.console import Console
             force = True if self.color == "always" else None
+            # no_color alone still emits bold/italic escapes; `never` means no ANSI at all.
+            extra = {"color_system": None} if self.color == "never" else {}
             self._console = Console(file=self.stream, force_terminal=force, no_color=self.color == "never",
-                                    highlight=False, soft_wrap=False)
+                                    highlight=False, soft_wrap=False, **extra)
         return self._console
 
     @property
     def errconsole(self):
         if self._errconsole is None:
             from rich.console import Console
-            self._errconsole = Console(file=self.err, no_color=self.color == "never", highlight=False)
+            extra = {"color_system": None} if self.color == "never" else {}
+            self._errconsole = Console(file=self.err, no_color=self.color == "never", highlight=False, **extra)
         return self._errconsole
 
     def write(self, text: str):
@@ -78,10 +81,11 @@ class Out:
         from rich.markup import escape
         t = Table(title=title, show_lines=False, header_style="bold", expand=False)
         for c in columns:
-            numeric = c in ("score", "founder", "matrix", "weight", "confidence", "lines", "kept", "dropped",
-                            "articles", "count", "share", "value", "mentions", "line")
-            t.add_column(c, overflow="fold", no_wrap=c in nowrap, justify="right" if numeric else "left",
-                         min_width=None)
+            numeric = c in _NUMERIC
+            # Numbers, labels and citations never wrap; prose columns take what is left.
+            t.add_column(c, overflow="fold", no_wrap=c in nowrap or numeric or c in _SHORT,
+                         justify="right" if numeric else "left", ratio=1 if c in _PROSE else None,
+                         min_width=8 if c in _PROSE else None)
         for r in rows:
             t.add_row(*[escape(_plain(v)) for v in r])
         self.console.print(t)
@@ -92,6 +96,13 @@ class Out:
                 self.write(json.dumps(o, ensure_ascii=False, sort_keys=False) + "\n")
         else:
             self.write(json.dumps(objs, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+_NUMERIC = {"score", "founder", "matrix", "weight", "confidence", "lines", "kept", "dropped", "articles", "count",
+            "share", "value", "mentions", "line", "rank", "founder-ip", "mixed", "neutral", "founder_weight",
+            "matrix_weight"}
+_SHORT = {"label", "side", "published", "action", "default", "citation", "article"}
+_PROSE = {"title", "text", "description", "rules", "source"}
 
 
 def _isatty(stream) -> bool:

@@ -50,11 +50,40 @@ def find_title(plain, texts, rule, blank, values) -> Optional[int]:
     return None
 
 
+_LABELLED = re.compile(r"(作者|文|撰文|来源|分类|发布于|发表于|编辑)\s*[:：/｜|]\s*([^\s|｜·，,]{1,20})")
+_DATE_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(\s*\d{1,2}:\d{2}(:\d{2})?)?")
+_KEYWORD_TAIL = re.compile(r"(,\s*[^,，\s]{1,8}){2,}$")
+
+
+def dateline_fields(line: str) -> dict:
+    """author and account of a dateline: labelled fields first; otherwise a bare
+    2-3 character name is a person, a longer one an account or outlet."""
+    out = {}
+    for label, value in _LABELLED.findall(line):
+        if label in ("作者", "文", "撰文"):
+            out.setdefault("author", value)
+        elif label == "来源":
+            out.setdefault("source", value)
+    rest = _LABELLED.sub(" ", _DATE_TEXT.sub(" ", line))
+    for tok in re.split(r"[\s·|｜/]+", rest):
+        tok = tok.strip("：:")
+        if not tok or tok in ("原创", "首发", "转载") or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9_]{2,16}", tok):
+            continue
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tok) and "author" not in out:
+            out["author"] = tok
+        elif "source" not in out and len(tok) >= 4:
+            out["source"] = tok
+    return out
+
+
 def extract(plain, rule, values, title_i, outlet) -> Meta:
     meta = Meta()
     if title_i is not None:
         meta.title = values.get(title_i) or plain[title_i]
+        # Clippers append the page's keywords: `标题, 关键词, 关键词`.
+        meta.title = _KEYWORD_TAIL.sub("", meta.title).strip() or meta.title
         meta.title_line = title_i + 1
+    guessed: dict = {}
     for i, r in enumerate(rule):
         if not r or not r.startswith("meta:"):
             continue
@@ -67,6 +96,19 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:
             meta.original_title = v
         elif r == "meta:source" and v and not meta.source and not v.startswith("["):
             meta.source = v
-    if not meta.source:
-        meta.source = outlet
+        elif r == "meta:dateline":
+            if not meta.published:
+                meta.published = iso_date(plain[i])
+            for k, val in dateline_fields(plain[i]).items():
+                guessed.setdefault(k, val)
+    for i, r in enumerate(rule):
+        # A byline inside a notice (本文来自…，作者：X，…) or a masthead (站名 － 标语).
+        if r and not r.startswith("meta:") and "author" not in guessed:
+            m = re.search(r"作者\s*[:：]\s*([^\s，,。）)]{2,12})", plain[i])
+            if m:
+                guessed["author"] = m.group(1)
+        if r == "masthead" and "masthead" not in guessed:
+            guessed["masthead"] = re.split(r"\s+[－—|｜·]\s+", plain[i])[0]
+    meta.author = meta.author or guessed.get("author")
+    meta.source = meta.source or guessed.get("source") or guessed.get("masthead") or outlet
     return meta

@@ -12,6 +12,11 @@ from importlib import resources
 from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.noise.text import is_prose
+
+# Families whose notices read like sentences: a disclaimer is prose-shaped, a share
+# button never is.
+PROSE_FAMILIES = {"statements", "spam", "markup", "aggregator", "custom"}
 
 
 @dataclass
@@ -25,10 +30,13 @@ class Rule:
     zone: str = "any"          # any | edge
     on: str = "bare"           # bare | text
     default: bool = True       # off-by-default rules run only with --drop-rule
+    prose: bool = False        # may fire on a prose-like line
 
     def match(self, bare: str, text: str) -> Optional[re.Match]:
         s = text if self.on == "text" else bare
         if self.max_len is not None and len(s) > self.max_len:
+            return None
+        if not self.prose and self.on == "bare" and is_prose(bare):
             return None
         for rx in self.regexes:
             m = rx.search(s)
@@ -85,7 +93,8 @@ def _pack_from(data: dict, where: str) -> Pack:
             name=r["name"], family=r.get("family", "custom"), description=r.get("description", ""),
             regexes=_compile(r["patterns"], f"{where}: rule {r['name']}"), pack=name,
             max_len=r.get("max_len"), zone=r.get("zone", "any"), on=r.get("on", "bare"),
-            default=r.get("default", True)))
+            default=r.get("default", True),
+            prose=r.get("prose", r.get("family", "custom") in PROSE_FAMILIES)))
     return pack
 
 

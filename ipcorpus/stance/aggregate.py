@@ -85,7 +85,8 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
         for name in found:
             ents[name]["founder"] += s.founder
             ents[name]["matrix"] += s.matrix
-        side = "founder-ip" if s.founder >= s.matrix else "matrix"
+        side = ("mixed" if abs(s.founder - s.matrix) < 1e-9 else
+                "founder-ip" if s.founder > s.matrix else "matrix")
         weight = max(s.founder, s.matrix)
         scored.append(Evidence(u.line, u.end_line, side, round(weight, 3), s.rules, u.text))
     total = founder + matrix
