@@ -121,18 +121,22 @@ def test_real_pages_bars(real_gold):
     assert cited / key >= 0.70, (cited, key)
 
 
-def test_jieba_only_when_a_target_is_found():
+def test_jieba_only_when_a_target_and_a_negation_are_found():
+    """jieba decides negation scope; a sentence with no target, or with no negation
+    character at all, never pays for it."""
     code = (
         "import sys\n"
         "from ipcorpus.sentences import units\n"
         "from ipcorpus.stance import stance_of, get_lexicon\n"
-        "stance_of(units([(1, '今天天气很好，我们去公园散步。', '今天天气很好，我们去公园散步。')]), get_lexicon())\n"
-        "print('jieba' in sys.modules)\n"
-        "stance_of(units([(1, '企业应该打造创始人IP。', '企业应该打造创始人IP。')]), get_lexicon())\n"
-        "print('jieba' in sys.modules)\n"
+        "def run(t):\n"
+        "    s = stance_of(units([(1, t, t)]), get_lexicon())\n"
+        "    print(s.label, 'jieba' in sys.modules)\n"
+        "run('今天天气不好，我们没去公园散步。')\n"
+        "run('企业应该打造创始人IP。')\n"
+        "run('企业不应该只靠创始人IP。')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.split() == ["False", "True"]
+    assert out.stdout.split() == ["neutral", "False", "founder-ip", "False", "matrix", "True"]
     assert "Building prefix dict" not in out.stderr   # jieba's log is silenced
 
 

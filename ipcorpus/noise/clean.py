@@ -140,7 +140,7 @@ def _blocks(texts, rule, blank, rules: RuleSet, values):
         elif t.lstrip().startswith("<!--") and "-->" not in t and rules.on("comment-block"):
             end = next((j for j in range(i + 1, min(n, i + 200)) if "-->" in texts[j]), None)
             name = "comment-block"
-        elif t.startswith("[![") and not re.search(r"\]\([^)]*\)\]\(", t) and rules.on("ad-card"):
+        elif t.startswith("[![") and not re.search(r"\]\([^)]{0,2000}\)\]\(", t) and rules.on("ad-card"):
             # An image link whose closing `](url)` comes a few lines later: a card.
             end = next((j for j in range(i + 1, min(n, i + 16)) if texts[j].startswith("](")), None)
             name = "ad-card"

@@ -4,8 +4,9 @@ from __future__ import annotations
 import html
 import re
 
-_IMG = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MDLINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+# Inner lengths are bounded so that a hostile line (`![](![](…`) costs linear time.
+_IMG = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,2000}\)")
+_MDLINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"]{0,300}\")?\)")
 _TAG = re.compile(r"<[^>]{0,400}>")
 _EMPH = re.compile(r"\*\*|__|~~|`")
 _LEAD = re.compile(r"^(?:[#>|+\s]+|[*-]\s+)+")

@@ -33,6 +33,7 @@ class Lexicon:
     entity_regex: Optional[re.Pattern] = None
     entity_of: dict[str, str] = field(default_factory=dict)
     negators: frozenset = frozenset()
+    negation_chars: Optional[str] = None
     voice: tuple = ()
 
     def merge(self, data: dict, where: str):
@@ -79,6 +80,10 @@ class Lexicon:
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
         self.entity_regex = trie_regex(self.entity_of)
         self.negators = frozenset(self.lists.get("negators", []))
+        # Every negator holds one of these characters; a sentence without any of them
+        # has no negation and need not be tokenized. (None: some negator does not.)
+        core = "不没无别勿非未毋"
+        self.negation_chars = core if all(any(ch in n for ch in core) for n in self.negators) else None
         self.voice = tuple(compact(v) for v in self.lists.get("voice", []))
         return self
 

@@ -73,6 +73,8 @@ def _target(h: Hit):
 def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
     """Start offsets of negation words, from jieba tokens; a negation inside a
     lexicon word with its own polarity (不稳定, 不可替代) is not one."""
+    if lex.negation_chars is not None and not any(ch in c for ch in lex.negation_chars):
+        return []
     jieba = tokenizer(user_words())
     lexical = [(h.start, h.end) for h in hits if any(k in h.cats for k in
                ("positive", "negative", "forward", "backward", "founder", "matrix", "weak_matrix", "person"))]
