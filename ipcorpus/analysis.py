@@ -11,7 +11,7 @@ from typing import Optional
 
 from ipcorpus.document import document_from_bytes
 from ipcorpus.noise.clean import clean, Cleaned
-from ipcorpus.noise.text import is_prose
+from ipcorpus.noise.text import cjk_count, is_prose
 from ipcorpus.sentences import units
 from ipcorpus.stance import stance_of
 from ipcorpus.stance.lexicon import get_lexicon
@@ -19,6 +19,10 @@ from ipcorpus.stance.lexicon import get_lexicon
 RECUR_MAX_LEN = 40        # only short lines can be learned as furniture
 _DIGITS = re.compile(r"\d+")
 _NOISE_CHARS = re.compile(r"[\s\W_]+")
+
+
+def _sentence_like(s: str) -> bool:
+    return is_prose(s) or (cjk_count(s) >= 8 and s.rstrip("”’」）)\"'").endswith(("。", "！", "？", "!", "?", "…")))
 
 
 def content_hash(data: bytes) -> str:
@@ -30,15 +34,18 @@ def line_key(plain: str) -> str:
     return _NOISE_CHARS.sub("", _DIGITS.sub("0", plain.lower()))
 
 
-def analyse_cleaned(c: Cleaned, lexicon_files: tuple = ()) -> tuple[dict, dict]:
-    """(analysis record, stance record) of a cleaned document."""
+def analyse_cleaned(c: Cleaned, lexicon_files: tuple = (), with_stance: bool = True) -> tuple[dict, Optional[dict]]:
+    """(analysis record, stance record) of a cleaned document; the stance record is
+    None without `with_stance` (scoring may load jieba, which a caller may not need)."""
     doc = c.doc
     texts = [ln.text for ln in doc.lines]
     verdicts = [[v.action, v.rule] for v in c.verdicts]
     keys, candidates = [], []
     prose_keys = []
     kept_idx = [i for i, v in enumerate(c.verdicts) if v.action == "keep"]
-    core = [i for i in kept_idx if is_prose(c.plain[i])]
+    # The article's span runs from its first to its last kept sentence (short closing
+    # sentences included); only lines outside it may be learned as furniture.
+    core = [i for i in kept_idx if _sentence_like(c.plain[i])]
     first, last = (core[0], core[-1]) if core else (len(texts), -1)
     for i, v in enumerate(c.verdicts):
         p = c.plain[i]
@@ -48,7 +55,8 @@ def analyse_cleaned(c: Cleaned, lexicon_files: tuple = ()) -> tuple[dict, dict]:
             k = line_key(p)
             if len(k) >= 2:
                 keys.append(k)
-                if v.action == "keep" and not (first <= i <= last) and i + 1 != c.meta.title_line:
+                if v.action == "keep" and not (first <= i <= last) and i + 1 != c.meta.title_line \
+                        and not texts[i].startswith("#"):
                     candidates.append([k, i + 1])
         elif v.action == "keep":
             prose_keys.append(line_key(p))
@@ -62,7 +70,7 @@ def analyse_cleaned(c: Cleaned, lexicon_files: tuple = ()) -> tuple[dict, dict]:
         "verdicts": verdicts, "meta": asdict(c.meta), "outlet": c.outlet,
         "keys": sorted(set(keys)), "candidates": candidates, "fp": fp,
     }
-    return analysis, stance_record(analysis, lexicon_files)
+    return analysis, (stance_record(analysis, lexicon_files) if with_stance else None)
 
 
 def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
@@ -77,17 +85,23 @@ def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
     return d
 
 
-def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = ()) -> tuple[dict, dict]:
+def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = (),
+                  with_stance: bool = True) -> tuple[dict, Optional[dict]]:
     doc = document_from_bytes(path, data)
-    return analyse_cleaned(clean(doc, rules), lexicon_files)
+    return analyse_cleaned(clean(doc, rules), lexicon_files, with_stance)
 
 
-def apply_recurring(analysis: dict, recurring: set, lexicon_files: tuple = ()) -> Optional[dict]:
-    """Drop the learned furniture lines of one document in place; return its new
-    stance record if any line changed, else None."""
+def drop_recurring(analysis: dict, recurring: set) -> bool:
+    """Drop the learned furniture lines of one document in place; True if any was kept."""
     changed = False
     for k, line in analysis.get("candidates", []):
         if k in recurring and analysis["verdicts"][line - 1][0] == "keep":
             analysis["verdicts"][line - 1] = ["drop", "recurring"]
             changed = True
-    return stance_record(analysis, lexicon_files) if changed else None
+    return changed
+
+
+def apply_recurring(analysis: dict, recurring: set, lexicon_files: tuple = ()) -> Optional[dict]:
+    """Drop the learned furniture lines of one document in place; return its new
+    stance record if any line changed, else None."""
+    return stance_record(analysis, lexicon_files) if drop_recurring(analysis, recurring) else None

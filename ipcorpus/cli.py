@@ -21,6 +21,14 @@ class Group(TyperGroup):
     """Every failure becomes one `ipcorpus: error: …` line with exit 2; a closed
     pipe ends quietly."""
 
+    def invoke(self, ctx):
+        # Click's main turns a closed pipe into exit 1; `| head` must end quietly with 0.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_pipe()
+            return 0
+
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
         code = 0
@@ -146,9 +154,10 @@ def _run(paths, opts, out):
     explicit = {p for p in paths if not os.path.isdir(p)}
     hard = False
     for f in corpus.failed():
-        out.note(f"ipcorpus: warning: {_show(f.path)}: {f.error}")
         if f.path in explicit:
-            hard = True
+            hard = True     # reported once, as the error line that ends the run
+        else:
+            out.note(f"ipcorpus: warning: {_show(f.path)}: {f.error}")
     return corpus, hard
 
 
@@ -257,6 +266,82 @@ def show(citation: str = typer.Argument(..., help="path:line or path:line-end, a
     out = Out("tsv", color)
     show_output(citation, context, normalized, out,
                 lambda path: _options([path], db, no_cache, 1, None, config, keep_rule, drop_rule))
+
+
+# report -------------------------------------------------------------------------
+@app.command()
+def report(paths: List[str] = PathsArg,
+           html: Optional[str] = typer.Option(None, "--html", metavar="FILE",
+                                              help="Write the brief as one self-contained HTML page with SVG charts "
+                                                   "(- for stdout). Alone, nothing else is printed."),
+           top: int = typer.Option(5, "--top", min=1, help="Evidence clauses per side."),
+           keywords: int = typer.Option(10, "--keywords", min=0, help="Keywords per side (0: none, skips jieba)."),
+           format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt,
+           jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
+           keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
+           lexicon: Optional[List[str]] = LexiconOpt):
+    """The corpus brief: stance shares over unique articles (reposts counted once),
+    reposts, breakdowns by source, portal, month and entity, the strongest voices per
+    side with citations and keywords, and the corpus health. tsv/csv give every figure
+    as `section key metric value` rows."""
+    from ipcorpus.output import Out
+    from ipcorpus.report import compute
+    from ipcorpus.report_render import render, write_html
+    _check_format(format)
+    out = Out(format, color)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    corpus, hard = _run(paths, opts, out)
+    data = compute(corpus, paths, top=top, keywords=keywords)
+    if html:
+        write_html(data, html, out)
+    if not html or (format != "auto" and html != "-"):
+        render(data, out)
+    _finish(corpus, hard)
+
+
+# check --------------------------------------------------------------------------
+@app.command()
+def check(paths: Optional[List[str]] = typer.Argument(
+              None, show_default=False, help="Files or folders of articles (default: the current folder)."),
+          format: str = typer.Option("text", "--format", "-f",
+                                     help="text: `path:line:col: CODE message`, columns counting Unicode code points "
+                                          "from 1 | json | jsonl | github (workflow annotations) | sarif (2.1.0)."),
+          fail_on: str = typer.Option("error", "--fail-on",
+                                      help="Exit 1 on findings at or above: error | warning | info."),
+          exit_zero: bool = typer.Option(False, "--exit-zero",
+                                         help="Exit 0 even with findings (still 2 when a file cannot be read)."),
+          select: Optional[List[str]] = typer.Option(None, "--select",
+                                                     help="Only these codes or prefixes, e.g. E,W206 (repeatable)."),
+          ignore: Optional[List[str]] = typer.Option(None, "--ignore",
+                                                     help="Not these codes or prefixes (repeatable)."),
+          require_stance: bool = typer.Option(False, "--require-stance",
+                                              help="Report I301 (neutral, no evidence) as an error."),
+          changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
+                                                      help="Only article files added or modified since this git ref."),
+          baseline: Optional[str] = typer.Option(None, "--baseline", metavar="FILE",
+                                                 help="Report only findings this baseline file does not hold."),
+          write_baseline: Optional[str] = typer.Option(None, "--write-baseline", metavar="FILE",
+                                                       help="Record the current findings in FILE and exit 0."),
+          max_size: Optional[str] = typer.Option(None, "--max-size", metavar="SIZE",
+                                                 help="E104 above this size: bytes, or with K, M, G. "
+                                                      "Default: max_size of ipcorpus.toml, else 100M."),
+          db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
+          glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
+          keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
+          lexicon: Optional[List[str]] = LexiconOpt):
+    """Check articles for CI: unreadable, empty, all-noise or damaged files, furniture
+    left in the text, reposts. One finding per line on stdout, a summary on stderr.
+    Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
+    cannot be read. Codes: see README.md."""
+    from ipcorpus.output import Out
+    from ipcorpus import check as chk
+    _check_format(format, chk.FORMATS)
+    settings = chk.Settings(fail_on=fail_on, select=tuple(select or ()), ignore=tuple(ignore or ()),
+                            require_stance=require_stance, max_size=chk.parse_size(max_size))
+    paths = list(paths or ["."])
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    raise typer.Exit(chk.command(paths, opts, Out(format), format, settings, exit_zero=exit_zero,
+                                 changed_since=changed_since, baseline=baseline, write_to=write_baseline))
 
 
 def main():

@@ -48,7 +48,7 @@ class Meta:
 class Evidence:
     line: int
     end_line: int
-    side: str            # founder-ip | matrix
+    side: str            # founder-ip | matrix | mixed (one sentence that argues for both)
     weight: float
     rules: list[str]
     text: str

@@ -23,7 +23,10 @@ _PY = "a-zü" + _TONES
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A gloss carries at least one tone mark; toneless syllables count only in a
 # document already shown to be glossed.
-_GLOSS = re.compile(rf"(?<=[{_CJK}])[(（](?=[{_PY}]*[{_TONES}])[{_PY}]{{1,6}}[)）]")
+_VOWELS = "aeiouü" + _TONES
+# One pinyin syllable with a tone mark, so `(café)` or `(KOL)` are never taken.
+_GLOSS = re.compile(rf"(?<=[{_CJK}])[(（](?=[{_PY}]*[{_TONES}])"
+                    rf"[bcdfghjklmnpqrstwxyz]{{0,2}}[{_VOWELS}]{{1,3}}(?:ng|n|r)?[)）]")
 _GLOSS_TONELESS = re.compile(
     rf"(?<=[{_CJK}])[(（](?:[bcdfghjklmnpqrstwxyz]{{0,2}}[aeiouü][a-z]{{0,3}})[)）]")
 _GLOSS_CUT = re.compile(rf"(?<=[{_CJK}])[(（][{_PY}]{{0,6}}$")
@@ -108,7 +111,7 @@ def normalize_lines(originals: list[str]) -> tuple[list[Line], str]:
     n_trad = n_simp = n_cjk = 0
     for i, orig in enumerate(originals, 1):
         text = fold(orig)
-        if glossed and "(" in text or "（" in text:
+        if "(" in text or "（" in text:
             text = _GLOSS.sub("", text)
             if glossed:
                 text = _GLOSS_TONELESS.sub("", text)

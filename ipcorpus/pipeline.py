@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ipcorpus import ANALYSER_VERSION
-from ipcorpus.analysis import analyse_bytes, apply_recurring, content_hash
+from ipcorpus.analysis import analyse_bytes, apply_recurring, content_hash, drop_recurring
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
-from ipcorpus.store import Store, default_db_path
+from ipcorpus.store import Store, default_db_path, unpack
 
 RECUR_MIN = 3             # distinct articles a short line must occur in to be furniture
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
@@ -51,17 +51,23 @@ class Options:
 
 
 _FINGERPRINT: Optional[str] = None
+# Top-level modules whose code decides results (noise/ and stance/ count whole).
+_ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
+                     "models.py", "nlp.py"}
 
 
 def code_fingerprint() -> str:
     """A digest of the analyser's source and data files, so that any change to them
-    (an upgrade, a lexicon edit) re-analyses instead of serving stale results."""
+    (an upgrade, a lexicon edit) re-analyses instead of serving stale results.
+    Rendering and command code is left out: changing how results are printed must
+    not throw the index away."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         root = Path(__file__).resolve().parent
         h = hashlib.blake2b(digest_size=8)
         for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
-            if "__pycache__" in p.parts:
+            rel = p.relative_to(root)
+            if "__pycache__" in p.parts or (len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES):
                 continue
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
@@ -78,6 +84,7 @@ class FileResult:
     hash: Optional[str] = None
     analysis: Optional[dict] = None
     stance: Optional[dict] = None
+    learned: bool = False              # stance is the one with learned furniture dropped
 
     @property
     def ok(self) -> bool:
@@ -94,6 +101,7 @@ class Corpus:
     pruned: int = 0
     recurring: set = field(default_factory=set)
     affected: dict = field(default_factory=dict)     # hash -> signature of its learned lines
+    learned_keys: dict = field(default_factory=dict)  # hash -> its learned line keys
 
     def docs(self) -> list[FileResult]:
         return [f for f in self.files if f.ok]
@@ -104,10 +112,14 @@ class Corpus:
     def analysis(self, f: FileResult) -> dict:
         """The document's analysis with learned furniture applied."""
         if f.analysis is None and self.store is not None:
-            f.analysis, f.stance = self.store.analysis(f.hash, self.version)
+            a, stance = self.store.analysis(f.hash, self.version)
+            f.analysis, f.stance = a, (f.stance if f.learned else stance)
         a = f.analysis
         if f.hash in self.affected and not a.get("_learned"):
             a["_learned"] = True
+            if f.learned:                    # its stance is known already (_rescore)
+                drop_recurring(a, self.recurring)
+                return a
             new = apply_recurring(a, self.recurring, self.options.lexicons)
             if new is not None:
                 f.stance = new
@@ -117,7 +129,7 @@ class Corpus:
 
     def stance(self, f: FileResult) -> dict:
         if f.hash in self.affected:
-            if f.analysis is not None and f.analysis.get("_learned"):
+            if f.learned or (f.analysis is not None and f.analysis.get("_learned")):
                 return f.stance
             if self.store is not None:
                 cached = self.store.stance(f.hash, self.version, self.affected[f.hash])
@@ -159,24 +171,60 @@ def _analyse_job(job):
         return str(e)
     except RecursionError:
         return "too deeply nested to analyse"
+    except MemoryError:
+        return "too large to analyse in memory"
+    except Exception as e:  # one file's fault must never end the run
+        return f"internal error: {type(e).__name__}: {e}"
 
 
-def _run_jobs(jobs: list, opts: Options, progress: Callable):
+def _rescore_job(job):
+    """(stored analysis, its learned keys) -> its stance with those lines dropped
+    (None when no line changed), or an error string."""
+    blob, keys = job
+    try:
+        return apply_recurring(unpack(blob), set(keys), _W["opts"].lexicons)
+    except Exception as e:  # noqa: BLE001 - left to Corpus.stance, which reports it
+        return f"internal error: {type(e).__name__}: {e}"
+
+
+class _Pool:
+    """The worker processes of one run, made when first needed and shared by the
+    analysis and the rescoring passes (so each worker loads jieba once)."""
+
+    def __init__(self, opts: Options):
+        self.opts = opts
+        self.n = opts.jobs or os.cpu_count() or 1
+        self.ex: Optional[ProcessPoolExecutor] = None
+
+    def wanted(self, count: int) -> bool:
+        return self.n > 1 and count >= PARALLEL_MIN
+
+    def map(self, fn, items, count: int):
+        if self.ex is None:
+            import multiprocessing
+            ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+            self.ex = ProcessPoolExecutor(max_workers=self.n, mp_context=ctx, initializer=_init_worker,
+                                          initargs=(self.opts,))
+        return self.ex.map(fn, items, chunksize=max(1, min(16, count // (self.n * 8) or 1)))
+
+    def close(self):
+        if self.ex is not None:
+            self.ex.shutdown()
+            self.ex = None
+
+
+def _run_jobs(jobs: list, opts: Options, progress: Callable, pool: Optional[_Pool] = None):
     """Yield (index, result) for each job, in parallel when it pays."""
-    n = opts.jobs or os.cpu_count() or 1
-    if n <= 1 or len(jobs) < PARALLEL_MIN:
+    pool = pool or _Pool(opts)
+    if not pool.wanted(len(jobs)):
         _init_worker(opts)
         for i, job in enumerate(jobs):
             yield i, _analyse_job(job)
             progress(1)
         return
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(opts,)) as ex:
-        chunk = max(1, min(16, len(jobs) // (n * 8) or 1))
-        for i, res in enumerate(ex.map(_analyse_job, jobs, chunksize=chunk)):
-            yield i, res
-            progress(1)
+    for i, res in enumerate(pool.map(_analyse_job, jobs, len(jobs))):
+        yield i, res
+        progress(1)
 
 
 def open_store(paths: list[str], opts: Options) -> tuple[Optional[Store], list[str]]:
@@ -193,6 +241,14 @@ def open_store(paths: list[str], opts: Options) -> tuple[Optional[Store], list[s
 
 def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) -> Corpus:
     """Index the given files and folders and return the corpus."""
+    pool = _Pool(opts)
+    try:
+        return _run(paths, opts, progress, pool)
+    finally:
+        pool.close()
+
+
+def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _Pool) -> Corpus:
     progress = progress or (lambda *_: None)
     files = list(iter_paths(paths, opts.patterns))
     store, notes = open_store(paths, opts)
@@ -218,7 +274,10 @@ def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) ->
                 fr.status, fr.hash = "unchanged", row[2]
                 progress(1)
                 continue
-            if row[3] == "failed" and row[4]:
+            # A fault of the content (binary, empty) holds while the bytes and the
+            # analyser are the same; one of reading (permissions, size limit, a
+            # vanished file) has no hash and is tried again.
+            if row[3] == "failed" and row[4] and row[2] and row[5] == version:
                 fr.status, fr.error = "failed", row[4]
                 progress(1)
                 continue
@@ -238,13 +297,19 @@ def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) ->
                                   "hash": fr.hash, "status": "ok"}])
             progress(1)
             continue
+        if row and row[2] == fr.hash and row[3] == "failed" and row[4] and row[5] == version:
+            fr.status, fr.error = "failed", row[4]
+            store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                                  "hash": fr.hash, "status": "failed", "error": fr.error}])
+            progress(1)
+            continue
         fr.status = "changed" if row else "new"
         fr._stat = st  # type: ignore[attr-defined]
         pending.append((len(results) - 1, data))
 
     jobs = [(results[i].path, data) for i, data in pending]
     batch = []
-    for j, res in _run_jobs(jobs, opts, progress):
+    for j, res in _run_jobs(jobs, opts, progress, pool):
         fr = results[pending[j][0]]
         st = fr._stat  # type: ignore[attr-defined]
         if isinstance(res, str):
@@ -255,6 +320,10 @@ def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) ->
             fr.analysis, fr.stance = res
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": fr.hash, "status": "ok", "analysis": fr.analysis, "stance": fr.stance})
+            if store:
+                # Saved with this batch and reloaded on demand (Corpus.analysis), so
+                # memory does not grow with the corpus.
+                fr.analysis = None
         if store and len(batch) >= BATCH:
             store.save(version, batch)
             batch = []
@@ -262,6 +331,7 @@ def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) ->
             batch = []
     if store and batch:
         store.save(version, batch)
+    fresh = [results[i] for i, _ in pending]
     # Drop the pending jobs' bytes before the learning pass.
     pending.clear()
     jobs.clear()
@@ -271,7 +341,42 @@ def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) ->
         corpus.pruned = store.prune({f.abspath for f in results}, dirs)
     if opts.learn:
         _learn(corpus)
+        if store:
+            _rescore(corpus, fresh, pool)
     return corpus
+
+
+def _rescore(corpus: Corpus, fresh: list[FileResult], pool: _Pool):
+    """The stance with learned furniture dropped of the documents analysed in this
+    run that hold such lines, computed by the worker pool when there are many, and
+    kept in the index; rather than one by one in this process, holding every
+    analysis, when Corpus.stance asks. The same function (apply_recurring) on the
+    same input (the stored analysis), so the same result."""
+    todo: dict[str, list[FileResult]] = {}
+    for f in fresh:
+        if f.ok and f.hash in corpus.affected:
+            todo.setdefault(f.hash, []).append(f)
+    if not todo:
+        return
+    store, version = corpus.store, corpus.version
+    hashes = list(todo)
+    jobs = ((store.blob(h, version), corpus.learned_keys[h]) for h in hashes)
+    if pool.wanted(len(hashes)):
+        out = pool.map(_rescore_job, jobs, len(hashes))
+    else:
+        _init_worker(corpus.options)
+        out = map(_rescore_job, jobs)
+    done = []
+    try:
+        for h, new in zip(hashes, out):
+            if not isinstance(new, str):
+                done.append((h, corpus.affected[h], new if new is not None else todo[h][0].stance))
+    except Exception:  # noqa: BLE001 - a broken pool: Corpus.stance computes what is missing
+        pass
+    for h, _, stance in done:
+        for f in todo[h]:
+            f.stance, f.learned = stance, True
+    store.set_recurring_stances(version, done)
 
 
 def _learn(corpus: Corpus):
@@ -282,9 +387,14 @@ def _learn(corpus: Corpus):
         return
     hashes = [f.hash for f in docs]
     if corpus.store is not None:
-        counts = corpus.store.key_counts(corpus.version, hashes)
-        recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
-        per_doc = corpus.store.keys_of(corpus.version, recurring, hashes) if recurring else {}
+        got = corpus.store.learned(corpus.version, hashes)
+        if got is not None:
+            recurring, per_doc = got
+        else:
+            counts = corpus.store.key_counts(corpus.version, hashes)
+            recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
+            per_doc = corpus.store.keys_of(corpus.version, recurring, hashes) if recurring else {}
+            corpus.store.set_learned(corpus.version, hashes, recurring, per_doc)
     else:
         fps: dict[str, set] = {}
         for f in docs:
@@ -293,6 +403,7 @@ def _learn(corpus: Corpus):
         recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
         per_doc = {f.hash: sorted(recurring.intersection(f.analysis.get("keys", []))) for f in docs}
     corpus.recurring = recurring
+    corpus.learned_keys = {h: ks for h, ks in per_doc.items() if ks}
     # The signature names the learned lines a document holds: its cached result
     # stays valid while that set is the same.
     corpus.affected = {h: hashlib.blake2b("\n".join(ks).encode(), digest_size=8).hexdigest()

@@ -69,11 +69,37 @@ def _control_share(text: str) -> float:
     return ctrl / len(text)
 
 
+_CONTROL_BYTES = frozenset(b for b in range(32) if b not in b"\t\n\r\f\v\x1a\x1b")
+
+
+def _control_bytes(sample: bytes) -> int:
+    """C0 control bytes that never occur in text (NUL excepted, checked apart)."""
+    return sum(sample.count(b) for b in _CONTROL_BYTES)
+
+
+def _utf16_without_bom(data: bytes, sample: bytes) -> Decoded | None:
+    best = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[:len(sample) - len(sample) % 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _control_share(text) > 0.01:
+            continue
+        q = _quality(text)
+        if q > 0 and (best is None or q > best[0]):
+            best = (q, enc)
+    if best is None:
+        return None
+    text = data.decode(best[1], errors="replace")
+    return Decoded(text, best[1], text.count("\ufffd"))
+
+
 def decode(data: bytes) -> Decoded:
     """Decode bytes: BOM first, then strict UTF-8, then the best of GB18030 and Big5.
 
-    Raises InputError for binary data (NUL bytes with no UTF-16/32 shape, or mostly
-    undecodable bytes)."""
+    Raises InputError for binary data (NUL bytes that are not plausible BOM-less
+    UTF-16, control bytes that text never holds, or mostly undecodable bytes)."""
     boms = (
         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
         (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
@@ -85,17 +111,14 @@ def decode(data: bytes) -> Decoded:
             return Decoded(text, name, text.count("\ufffd"))
     sample = data[:65536]
     if b"\x00" in sample:
-        # UTF-16 without a BOM puts NULs in every other byte of ASCII text.
-        even = sample[0::2].count(0)
-        odd = sample[1::2].count(0)
-        half = len(sample) / 2
-        for enc, nuls in (("utf-16-le", odd), ("utf-16-be", even)):
-            if nuls > 0.3 * half and (even + odd - nuls) < 0.05 * half:
-                try:
-                    return Decoded(data.decode(enc), enc, 0)
-                except UnicodeDecodeError:
-                    pass
+        # UTF-16 without a BOM: NULs stand in the high byte of ASCII characters, and
+        # Chinese text may have few of them, so the decoding itself must be plausible.
+        found = _utf16_without_bom(data, sample)
+        if found is not None:
+            return found
         raise InputError("binary file (NUL bytes)")
+    if _control_bytes(sample) > 0.02 * len(sample):
+        raise InputError("binary file (control bytes)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", 0)
     except UnicodeDecodeError:

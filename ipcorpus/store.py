@@ -6,6 +6,7 @@ hash plus analyser version, so an upgrade re-analyses. WAL mode and short
 transactions let two runs share one index."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -15,12 +16,13 @@ from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+_DATA_TABLES = ("files", "analyses", "linekeys")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash TEXT,
-    status TEXT NOT NULL, error TEXT);
+    status TEXT NOT NULL, error TEXT, version TEXT);
 CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
     PRIMARY KEY (hash, version));
@@ -29,6 +31,20 @@ CREATE TABLE IF NOT EXISTS linekeys (
 CREATE INDEX IF NOT EXISTS linekeys_key ON linekeys (key);
 CREATE INDEX IF NOT EXISTS linekeys_hash ON linekeys (hash, version);
 """
+
+
+def path_key(path: str):
+    """A path as stored: its text, or its bytes when the name is not valid UTF-8
+    (os.walk hands such names over with lone surrogates, which SQLite refuses)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def path_of(key) -> str:
+    return os.fsdecode(key) if isinstance(key, bytes) else key
 
 
 def pack(obj) -> bytes:
@@ -115,12 +131,18 @@ class Store:
             if row and row[0] != "ok":
                 raise sqlite3.DatabaseError(row[0])
             db.executescript(_SCHEMA)
-            got = db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
-            if got is None:
-                db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            elif int(got[0]) != SCHEMA_VERSION:
-                db.executescript("DELETE FROM files; DELETE FROM analyses; DELETE FROM linekeys;")
-                db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            if self._schema(db) != str(SCHEMA_VERSION):
+                # Another layout (or none recorded): rebuild the tables, since
+                # CREATE TABLE IF NOT EXISTS would keep an old table's columns.
+                db.execute("BEGIN IMMEDIATE")
+                if self._schema(db) != str(SCHEMA_VERSION):      # not done meanwhile
+                    for t in _DATA_TABLES:
+                        db.execute(f"DROP TABLE IF EXISTS {t}")
+                    for stmt in _SCHEMA.split(";"):
+                        if stmt.strip():
+                            db.execute(stmt)
+                    db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                db.execute("COMMIT")
             return db
         except sqlite3.OperationalError as e:
             msg = str(e)
@@ -128,12 +150,19 @@ class Store:
                 raise IpcorpusError(f"cannot use index {self.path}: {msg}") from None
             raise
 
+    @staticmethod
+    def _schema(db) -> Optional[str]:
+        got = db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
+        return str(got[0]) if got else None
+
     def close(self):
         self.db.close()
 
     # files -----------------------------------------------------------------
     def file_rows(self) -> dict[str, tuple]:
-        return {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime_ns, hash, status, error FROM files")}
+        """path -> (size, mtime_ns, hash, status, error, version)."""
+        return {path_of(r[0]): r[1:] for r in
+                self.db.execute("SELECT path, size, mtime_ns, hash, status, error, version FROM files")}
 
     def has_analysis(self, h: str, version: str) -> bool:
         return self.db.execute("SELECT 1 FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone() is not None
@@ -155,8 +184,9 @@ class Store:
                     fp = r["analysis"].get("fp", "")
                     self.db.executemany("INSERT INTO linekeys VALUES (?,?,?,?)",
                                         [(r["hash"], version, k, fp) for k in r["analysis"].get("keys", [])])
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
-                                (r["path"], r.get("size"), r.get("mtime_ns"), r.get("hash"), r["status"], r.get("error")))
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+                                (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
+                                 r["status"], r.get("error"), version))
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as e:
             try:
@@ -168,13 +198,14 @@ class Store:
     def prune(self, keep_paths: set[str], under: list[str]) -> int:
         """Forget files under the walked folders that are gone."""
         gone = []
-        for (p,) in self.db.execute("SELECT path FROM files"):
+        for (key,) in self.db.execute("SELECT path FROM files").fetchall():
+            p = path_of(key)
             if p not in keep_paths and any(p == u or p.startswith(u.rstrip(os.sep) + os.sep) for u in under):
                 if not os.path.exists(p):
-                    gone.append(p)
+                    gone.append(key)
         if gone:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in gone])
+            self.db.executemany("DELETE FROM files WHERE path=?", [(k,) for k in gone])
             self.db.execute("COMMIT")
         return len(gone)
 
@@ -201,12 +232,62 @@ class Store:
             return unpack(row[2])
         return None
 
+    def blob(self, h: str, version: str) -> Optional[bytes]:
+        """The packed analysis (see unpack)."""
+        row = self.db.execute("SELECT blob FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
+        return row[0] if row else None
+
+    def set_recurring_stances(self, version: str, rows: list[tuple[str, str, dict]]):
+        """set_recurring_stance for many (hash, signature, stance), in one transaction."""
+        if not rows:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
+                                [(sig, pack(st), h, version) for h, sig, st in rows])
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass    # a cache write, as in set_recurring_stance
+
     def set_recurring_stance(self, h: str, version: str, sig: str, stance: dict):
         try:
             self.db.execute("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
                             (sig, pack(stance), h, version))
         except sqlite3.OperationalError:
             pass  # a cache write; a read-only or busy index only costs time later
+
+    # The learned furniture depends only on the analyser version and the set of
+    # documents; the last result is kept so an unchanged corpus need not recount.
+    @staticmethod
+    def _learned_key(version: str, hashes: Iterable[str]) -> str:
+        h = hashlib.blake2b(version.encode(), digest_size=16)
+        for x in sorted(set(hashes)):
+            h.update(x.encode())
+        return h.hexdigest()
+
+    def learned(self, version: str, hashes: Iterable[str]) -> Optional[tuple[set, dict]]:
+        """(recurring keys, hash -> its learned keys) saved for exactly these documents."""
+        row = self.db.execute("SELECT value FROM info WHERE key='learned'").fetchone()
+        if not row or not row[0]:
+            return None
+        try:
+            got = json.loads(row[0])
+            if got.get("key") != self._learned_key(version, hashes):
+                return None
+            return set(got["recurring"]), got["per_doc"]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def set_learned(self, version: str, hashes: Iterable[str], recurring: set, per_doc: dict):
+        value = json.dumps({"key": self._learned_key(version, hashes), "recurring": sorted(recurring),
+                            "per_doc": per_doc}, ensure_ascii=False, separators=(",", ":"))
+        try:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES ('learned', ?)", (value,))
+        except sqlite3.OperationalError:
+            pass  # a cache write, as in set_recurring_stance
 
     def keys_of(self, version: str, keys: Iterable[str], hashes: Iterable[str]) -> dict[str, list[str]]:
         """For each given document, which of the given keys it holds."""

@@ -66,7 +66,7 @@ BUILTIN = {
     "tail": ("lists", "list-like furniture after the article's end marker (disclaimer, related list)"),
     "repeat": ("repeats", "a line printed twice (the lede or a paragraph)"),
     "meta:title-repeat": ("repeats", "a second copy of the title"),
-    "meta:front-matter": ("credits", "title, author and date fields of front matter"),
+    "meta:title": ("credits", "the title field of front matter (author/date/source fields use their meta:* rules)"),
     "smooth": ("structure", "a short uncertain line between two dropped lines"),
     "link-intro": ("lists", "a short lead-in ending in a colon before a dropped link list"),
     "recurring": ("corpus", "a short line that recurs across many documents of the corpus (learned at ingest)"),

@@ -6,6 +6,7 @@ that fired, so evidence explains itself."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ipcorpus.nlp import tokenizer
@@ -16,6 +17,7 @@ _SIDE = {"founder": 1, "person": 1, "matrix": -1, "weak_matrix": -1}
 _SIGNAL = {"positive": 1, "negative": -1, "forward": 1, "backward": -1}
 _CLAUSE_SEP = re.compile(r"[，,：:；;]")
 _COMPARATIVE_MORE = re.compile(r"更|还要|要更")
+WINDOW = 3     # clauses a shift or comparison reaches either way
 _PRONOUN = re.compile(r"[他她](?![们人])")
 
 
@@ -48,13 +50,24 @@ def _scan(lex: Lexicon, c: str) -> list[Hit]:
         for table, w in lex.index[m.group()]:
             cats[table] = max(cats.get(table, 0.0), w)
         hits.append(Hit(m.start(), m.end(), m.group(), cats))
+    # Pattern targets (gapped terms) replace the trie hits they cover when longer.
+    # Trie hits do not overlap, so those a span covers are found by bisection.
+    starts = [h.start for h in hits]
+    extra, dropped = [], set()
     for rx, side, w in lex.compiled_patterns:
         for m in rx.finditer(c):
             a, b = m.span()
-            over = [h for h in hits if h.start < b and a < h.end]
-            if all(h.end - h.start < b - a for h in over):
-                hits = [h for h in hits if h not in over]
-                hits.append(Hit(a, b, m.group(), {side: w}))
+            i = max(0, bisect_left(starts, a) - 1)
+            over = []
+            while i < len(hits) and hits[i].start < b:
+                if a < hits[i].end:
+                    over.append(i)
+                i += 1
+            if all(hits[j].end - hits[j].start < b - a for j in over) and \
+                    not any(x.start < b and a < x.end for x in extra[-4:]):
+                dropped.update(over)
+                extra.append(Hit(a, b, m.group(), {side: w}))
+    hits = [h for j, h in enumerate(hits) if j not in dropped] + extra
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -76,13 +89,25 @@ def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
     if lex.negation_chars is not None and not any(ch in c for ch in lex.negation_chars):
         return []
     jieba = tokenizer(user_words())
-    lexical = [(h.start, h.end) for h in hits if any(k in h.cats for k in
-               ("positive", "negative", "forward", "backward", "founder", "matrix", "weak_matrix", "person"))]
+    # span[i] names the lexical word covering character i (-1: none), so "inside a
+    # word" is two lookups, not a scan.
+    span = [-1] * (len(c) + 1)
+    for n, h in enumerate(hits):
+        if any(k in h.cats for k in _LEXICAL):
+            span[h.start:h.end] = [n] * (h.end - h.start)
     out = []
     for word, a, b in jieba.tokenize(c, HMM=False):
-        if word in lex.negators and not any(s <= a and b <= e for s, e in lexical):
+        if word in lex.negators and not (span[a] != -1 and span[a] == span[b - 1]):
             out.append(a)
     return out
+
+
+_LEXICAL = ("positive", "negative", "forward", "backward", "founder", "matrix", "weak_matrix", "person")
+
+
+def _count_between(sorted_positions: list[int], lo: int, hi: int) -> int:
+    """How many positions p satisfy lo <= p < hi."""
+    return bisect_left(sorted_positions, hi) - bisect_left(sorted_positions, lo)
 
 
 _USER_WORDS: list = []
@@ -107,8 +132,8 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     hits = _scan(lex, c)
     targets = [(h, _target(h)) for h in hits]
     # A target that speaks (创始人坦言…) is the speaker, not what the sentence is about.
-    speech = [h.start for h in hits if h.has("speech")]
-    targets = [(h, t) for h, t in targets if t and not any(0 <= s - h.end <= 1 for s in speech)]
+    speech = {h.start for h in hits if h.has("speech")}
+    targets = [(h, t) for h, t in targets if t and h.end not in speech and h.end + 1 not in speech]
     if not targets:
         return _orphan(hits, lex, c)
     persons = [h for h, t in targets if t[2] == "person"]
@@ -131,10 +156,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     bounds = [0] + [s + 1 for s in seps] + [len(c) + 1]
 
     def clause(pos):
-        for k in range(len(bounds) - 1):
-            if bounds[k] <= pos < bounds[k + 1]:
-                return k
-        return len(bounds) - 2
+        return min(bisect_right(bounds, pos) - 1, len(bounds) - 2)
 
     def clause_start(pos):
         return bounds[clause(pos)]
@@ -145,6 +167,10 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     contrast_at = next((h.start for h in hits if h.has("contrast")), None)
     reported_at = next((h.start for h in hits if h.has("reported")), None)
 
+    nclauses = len(bounds) - 1
+    tstarts = [x.start for x, _ in targets]
+    from_hits = sorted((x for x in hits if x.has("shift_from")), key=lambda x: x.end)
+    from_ends = [x.end for x in from_hits]
     # Shifts (从X转向Y: X loses, Y gains) and comparisons (X替代不了Y, X远超Y).
     handled = set()
     contributions = []   # (side sign, weight, table, term, rules, clause)
@@ -153,21 +179,27 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         kind = "shift" if h.has("shift") else "versus" if (h.has("versus") or h.has("reverse_versus")) else None
         if kind is None:
             continue
-        before = [(x, t) for x, t in targets if x.end <= h.start and id(x) not in handled]
-        after = [(x, t) for x, t in targets if x.start >= h.end and id(x) not in handled]
+        # A shift or comparison relates nearby phrases: look three clauses either way
+        # (which also keeps a hostile run-on sentence linear).
+        k0 = clause(h.start)
+        lo, hi = bounds[max(0, k0 - WINDOW)], bounds[min(nclauses, k0 + WINDOW + 1)]
+        near = targets[bisect_left(tstarts, lo):bisect_left(tstarts, hi)]
+        before = [(x, t) for x, t in near if x.end <= h.start and id(x) not in handled]
+        after = [(x, t) for x, t in near if x.start >= h.end and id(x) not in handled]
         if h.term in weak:
             # 与其学马斯克，不如…: a name alone is no side in a loose shift.
             before = [(x, t) for x, t in before if t[2] != "person"]
             after = [(x, t) for x, t in after if t[2] != "person"]
         if kind == "shift":
-            src = [x for x in hits if x.has("shift_from") and x.end <= h.start]
+            p = bisect_right(from_ends, h.start)
+            src = [from_hits[p - 1]] if p and from_hits[p - 1].start >= lo else []
+            q = bisect_left(negs, h.start)
             if src:
                 before = [(x, t) for x, t in before if x.start >= src[-1].start]
-            elif h.term == "而是" and any(clause_start(n) <= n < h.start for n in negs):
+            elif h.term == "而是" and q and negs[q - 1] >= lo:
                 # 不是X而是Y: only what the negation covers loses, not a subject
                 # before it (他没有躲，而是亲自出来).
-                neg = max(n for n in negs if n < h.start)
-                before = [(x, t) for x, t in before if x.start >= neg]
+                before = [(x, t) for x, t in before if x.start >= negs[q - 1]]
                 src = [h]
             elif h.term in weak:
                 continue
@@ -177,7 +209,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         else:
             if not (before or after):
                 continue
-            flips = sum(1 for n in negs if clause_start(h.start) <= n < h.start)
+            flips = _count_between(negs, clause_start(h.start), h.start)
             if c[h.end:h.end + 2] in ("不了", "不得", "不到", "不过"):
                 flips += 1  # 替代不了
             d = (-1) ** flips * (-1 if h.has("reverse_versus") else 1)
@@ -212,7 +244,6 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     # Clauses: a target's polarity comes from the evaluation words and verbs in its
     # clause (or in the target-less clauses that follow it), each flipped by every
     # negation that precedes it in its clause.
-    nclauses = len(bounds) - 1
     owner = {}
     tclauses = {clause(x.start) for x, _ in targets if id(x) not in handled}
     turn = clause(contrast_at) if contrast_at is not None else None
@@ -220,12 +251,21 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     def same_side(j, k):
         return turn is None or (j < turn) == (k < turn)
 
+    comparative: dict[int, Hit] = {}
+    for h in hits:
+        if h.has("comparative"):
+            comparative.setdefault(clause(h.start), h)
+    ordered = sorted(tclauses)
+    by_clause: dict[int, list] = {}
+    for x, t in targets:
+        by_clause.setdefault(clause(x.start), []).append((x, t))
     for k in range(nclauses):
         # A clause without a target lends its words to the nearest one that has one,
         # the preceding clause first (将命运系于一人之身，风险极高), never across a turn.
-        prev = [j for j in tclauses if j <= k and same_side(j, k)]
-        nxt = [j for j in tclauses if j > k and same_side(j, k)]
-        owner[k] = max(prev) if prev else (min(nxt) if nxt else None)
+        p = bisect_right(ordered, k)
+        prev = ordered[p - 1] if p and same_side(ordered[p - 1], k) else None
+        nxt = ordered[p] if p < len(ordered) and same_side(ordered[p], k) else None
+        owner[k] = prev if prev is not None else nxt
     signals: dict[int, list] = {}
     for h in hits:
         sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
@@ -239,12 +279,12 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         if "verb_forms" in h.cats and any(0 <= x.start - h.end <= 2 for x, _ in targets):
             sig, w = 1, h.cats["verb_forms"]
         cs = clause_start(h.start)
-        flips = sum(1 for n in negs if cs <= n < h.start)
+        flips = _count_between(negs, cs, h.start)
         verb = "forward" in h.cats or "backward" in h.cats or "verb_forms" in h.cats
         signals.setdefault(k, []).append((sig * w * (-1) ** flips, h.term, flips, verb, own_k == k, h))
 
     for k in sorted(tclauses):
-        ts = [(x, t) for x, t in targets if clause(x.start) == k and id(x) not in handled]
+        ts = [(x, t) for x, t in by_clause.get(k, []) if id(x) not in handled]
         sigs = signals.get(k, [])
         # A verb right next to a target (雷军逐渐淡出, 淡化雷军) decides it; otherwise
         # the clause's own words; words lent by a targetless clause only failing those.
@@ -273,7 +313,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             if all(t[2] == "person" for _, t in ts):
                 continue
             x0 = ts[0][0]
-            flips = sum(1 for n in negs if clause_start(x0.start) <= n < x0.start)
+            flips = _count_between(negs, clause_start(x0.start), x0.start)
             pol = (-1) ** flips * f("mention")
             rules.append("mention")
             if flips:
@@ -281,7 +321,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         if pol == 0:
             continue
         cstart, cend = bounds[k], bounds[k + 1]
-        comp = next((h for h in hits if h.has("comparative") and cstart <= h.start < cend), None)
+        comp = comparative.get(k)
         for side in (1, -1):
             st = [(x, t) for x, t in ts if t[0] == side]
             if not st:
@@ -300,6 +340,14 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         return None
     if any(h.has("both") for h in hits):
         res.rules.append("both")
+    # Which clauses hold which markers, computed once (a sentence may have thousands).
+    marked: dict[str, set] = {"concession": set(), "advocacy": set(), "hedges": set()}
+    for h in hits:
+        for cat in marked:
+            if h.has(cat):
+                marked[cat].add(clause(h.start))
+    emphasis = any(h.has("emphasis") for h in hits)
+    caishi = "才是" in c     # X才是…: the whole sentence argues
     for side, w, table, term, rules, k in contributions:
         cstart = bounds[k]
         mult = 1.0
@@ -309,14 +357,14 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
                 mult *= f("contrast_after"); tags.append("contrast")
             else:
                 mult *= f("contrast_before"); tags.append("before-contrast")
-        if any(h.has("concession") and bounds[k] <= h.start < bounds[k + 1] for h in hits) and "contrast" not in tags:
+        if k in marked["concession"] and "contrast" not in tags:
             mult *= f("concession"); tags.append("concession")
         both = "both" in rules
-        if not both and (any(h.has("advocacy") and bounds[k] <= h.start < bounds[k + 1] for h in hits) or "才是" in c):
+        if not both and (k in marked["advocacy"] or caishi):
             mult *= f("advocacy"); tags.append("advocacy")
-        if not both and any(h.has("hedges") and bounds[k] <= h.start < bounds[k + 1] for h in hits):
+        if not both and k in marked["hedges"]:
             mult *= f("hedge"); tags.append("hedge")
-        if any(h.has("emphasis") for h in hits):
+        if emphasis:
             mult *= f("emphasis"); tags.append("emphasis")
         if reported_at is not None and (contrast_at is None or cstart <= contrast_at):
             mult *= f("reported"); tags.append("reported")
@@ -348,10 +396,10 @@ def _orphan(hits: list[Hit], lex: Lexicon, c: str) -> UnitScore | None:
         return None
     negs = _negators(lex, c, hits)
     total = 0.0
-    for sig, w, term in sigs:
-        h = next(x for x in hits if x.term == term)
-        flips = sum(1 for n in negs if n < h.start)
-        total += sig * w * (-1) ** flips
+    for h in hits:
+        for cat, sig in _SIGNAL.items():
+            if cat in h.cats and cat in ("positive", "negative") and h.term in carry:
+                total += sig * h.cats[cat] * (-1) ** _count_between(negs, 0, h.start)
     if total == 0:
         return None
     res = UnitScore(orphan=max(-1.5, min(1.5, total)))

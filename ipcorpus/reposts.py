@@ -1,0 +1,171 @@
+"""Reposts: the same article republished on several portals, found as near-duplicates
+of the kept (cleaned) text.
+
+Each document becomes the set of its character 5-gram shingles (letters and digits
+only, lower case, so portal furniture, punctuation and spacing do not matter).
+Two documents are copies when the Jaccard similarity of their shingle sets is at
+least 0.8.
+
+Comparing every pair is O(n^2); instead each document gets a one-permutation MinHash
+sketch (128 bins, one hash per shingle, so O(length) per document) and the sketch is
+cut into 32 bands of 4 bins (LSH banding). Only documents that share a whole band
+become candidate pairs: a pair with Jaccard 0.8 shares at least one band with
+probability 1 - (1 - 0.8^4)^32 > 0.999999, a pair with Jaccard 0.3 with about 0.23.
+Candidates are then checked with the exact Jaccard of their shingle sets, so the
+sketch can only miss a pair (almost never), not invent one. Total work is
+O(N·L + N·B + C·L) for N documents of length L, B bands and C candidate pairs, with
+no all-pairs step; huge buckets (thousands of identical documents) are chained
+rather than paired.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional, Sequence
+
+K = 5                      # characters per shingle
+BINS = 128                 # one-permutation MinHash bins
+BANDS = 32                 # LSH bands
+ROWS = BINS // BANDS       # bins per band
+THRESHOLD = 0.8            # exact Jaccard at or above which two documents are copies
+MIN_CHARS = 30             # shorter texts are never grouped (too little to judge)
+PAIR_ALL_MAX = 16          # buckets up to this size compare every pair; larger ones chain
+
+_DROP = re.compile(r"[\W_]+", re.UNICODE)
+_EMPTY = 1 << 32
+
+
+def shingle_text(text: str) -> str:
+    """The text shingles are cut from: letters and digits only, lower case."""
+    return _DROP.sub("", text.lower())
+
+
+def shingles(text: str, k: int = K) -> frozenset:
+    """Character k-grams of an already stripped text (the text itself when shorter)."""
+    if not text:
+        return frozenset()
+    if len(text) <= k:
+        return frozenset((text,))
+    return frozenset(text[i:i + k] for i in range(len(text) - k + 1))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def sketch(sh: Iterable[str], bins: int = BINS) -> tuple:
+    """One-permutation MinHash: each shingle's stable hash picks a bin and a value;
+    a bin keeps its smallest value. Empty bins borrow from the next filled bin
+    (rotation densification) so that short texts still band."""
+    sig = [_EMPTY] * bins
+    for s in sh:
+        h = (zlib.crc32(s.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
+        b = h % bins
+        v = h // bins
+        if v < sig[b]:
+            sig[b] = v
+    if _EMPTY not in sig or all(v == _EMPTY for v in sig):
+        return tuple(sig)
+    orig = list(sig)
+    for i in range(bins):
+        if orig[i] == _EMPTY:
+            j = 1
+            while orig[(i + j) % bins] == _EMPTY:
+                j += 1
+            sig[i] = orig[(i + j) % bins] + j * _EMPTY     # borrowed, tagged with the distance
+    return tuple(sig)
+
+
+@dataclass
+class Groups:
+    """Groups of near-duplicate documents, by index into the input, each sorted;
+    `similarity[(i, j)]` holds the exact Jaccard of every verified pair (i < j)."""
+    groups: list[list[int]] = field(default_factory=list)
+    similarity: dict = field(default_factory=dict)
+    candidates: int = 0        # candidate pairs checked exactly (for tests and tuning)
+
+    def group_of(self, i: int) -> Optional[list[int]]:
+        for g in self.groups:
+            if i in g:
+                return g
+        return None
+
+
+class _Union:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def find_groups(texts: Sequence[str], threshold: float = THRESHOLD, k: int = K) -> Groups:
+    """Group near-duplicate texts (kept text of each document). Texts shorter than
+    MIN_CHARS letters are left alone."""
+    stripped = [shingle_text(t or "") for t in texts]
+
+    @lru_cache(maxsize=256)
+    def sh(i: int) -> frozenset:
+        return shingles(stripped[i], k)
+
+    buckets: dict = {}
+    for i, s in enumerate(stripped):
+        if len(s) < MIN_CHARS:
+            continue
+        sig = sketch(sh(i))
+        for band in range(BANDS):
+            key = (band, sig[band * ROWS:(band + 1) * ROWS])
+            buckets.setdefault(key, []).append(i)
+
+    uf = _Union(len(texts))
+    out = Groups()
+    seen: set = set()
+
+    def check(a: int, b: int):
+        if a > b:
+            a, b = b, a
+        if (a, b) in seen:
+            return
+        seen.add((a, b))
+        out.candidates += 1
+        j = jaccard(sh(a), sh(b))
+        if j >= threshold:
+            out.similarity[(a, b)] = round(j, 3)
+            uf.union(a, b)
+
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= PAIR_ALL_MAX:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    check(members[x], members[y])
+        else:
+            # A huge bucket (mass-produced copies): chain neighbours and the head, O(m).
+            for x in range(1, len(members)):
+                check(members[0], members[x])
+                check(members[x - 1], members[x])
+
+    comps: dict[int, list[int]] = {}
+    for i in range(len(texts)):
+        comps.setdefault(uf.find(i), []).append(i)
+    out.groups = sorted((sorted(g) for g in comps.values() if len(g) > 1), key=lambda g: g[0])
+    return out
+
+
+def similarity(texts: Sequence[str], a: int, b: int, k: int = K) -> float:
+    """Exact Jaccard of two texts' shingle sets."""
+    return round(jaccard(shingles(shingle_text(texts[a]), k), shingles(shingle_text(texts[b]), k)), 3)

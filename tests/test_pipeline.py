@@ -1,0 +1,313 @@
+"""The corpus run: where the index goes, incremental updates, pruning, versions,
+corruption, and identical results in one process or many."""
+import os
+import shutil
+import sqlite3
+import time
+
+import pytest
+
+from conftest import SAMPLE
+
+from ipcorpus import pipeline
+from ipcorpus.pipeline import Options, run
+from ipcorpus.store import user_cache_dir
+
+SMALL = ["netease/xiaomi_ip_firewall.txt", "sina/tesla_byd_liangzhong_biaoda.txt",
+         "blog/chenou_wo_wei_ziji_daiyan.txt", "wechat/kos_yuangong_zhanghao.txt"]
+
+
+def _sample_files():
+    return sorted(p for p in SAMPLE.rglob("*") if p.is_file() and ".ipcorpus" not in p.parts)
+
+
+def make_corpus(root, names=SMALL):
+    root.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        dst = root / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SAMPLE / name, dst)
+    return root
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Count the documents analysed (in-process runs only)."""
+    calls = []
+    real = pipeline.analyse_bytes
+
+    def counting(path, data, *args, **kwargs):
+        calls.append(path)
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyse_bytes", counting)
+    return calls
+
+
+def _status(corpus):
+    return {os.path.basename(f.path): f.status for f in corpus.files}
+
+
+def _bump_mtime(path):
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+# -- where the index goes -------------------------------------------------------
+
+def test_index_inside_the_corpus_folder(tmp_path):
+    c = make_corpus(tmp_path / "c")
+    corpus = run([str(c)], Options(jobs=1))
+    assert (c / ".ipcorpus" / "index.sqlite").is_file()
+    assert corpus.store.path == str(c / ".ipcorpus" / "index.sqlite")
+    assert corpus.notes == []
+    # The index folder is hidden: it is never read as articles.
+    assert not any(".ipcorpus" in f.path for f in corpus.files)
+
+
+def test_db_option_and_env_override(tmp_path, monkeypatch):
+    c = make_corpus(tmp_path / "c", SMALL[:1])
+    run([str(c)], Options(jobs=1, db=str(tmp_path / "opt.sqlite")))
+    assert (tmp_path / "opt.sqlite").is_file()
+    monkeypatch.setenv("IPCORPUS_DB", str(tmp_path / "env.sqlite"))
+    run([str(c)], Options(jobs=1))
+    assert (tmp_path / "env.sqlite").is_file()
+    assert not (c / ".ipcorpus").exists()
+    # --db wins over the environment.
+    run([str(c)], Options(jobs=1, db=str(tmp_path / "opt2.sqlite")))
+    assert (tmp_path / "opt2.sqlite").is_file()
+
+
+def test_read_only_corpus_uses_the_user_cache(tmp_path):
+    c = make_corpus(tmp_path / "c", SMALL[:2])
+    c.chmod(0o555)
+    try:
+        if os.access(c, os.W_OK):
+            pytest.skip("chmod cannot make a folder read-only for this user (root)")
+        corpus = run([str(c)], Options(jobs=1))
+        again = run([str(c)], Options(jobs=1))
+    finally:
+        c.chmod(0o755)
+    assert not (c / ".ipcorpus").exists()
+    assert corpus.store.path.startswith(user_cache_dir())
+    assert os.path.isfile(corpus.store.path)
+    assert any("read-only" in n for n in corpus.notes)
+    assert set(_status(again).values()) == {"unchanged"}
+
+
+def test_no_cache_writes_no_index(tmp_path):
+    c = make_corpus(tmp_path / "c", SMALL[:2])
+    cache_before = set(os.listdir(user_cache_dir())) if os.path.isdir(user_cache_dir()) else set()
+    corpus = run([str(c)], Options(jobs=1, no_cache=True))
+    assert corpus.store is None
+    assert [f.status for f in corpus.files] == ["new", "new"]
+    assert all(corpus.analysis(f)["verdicts"] and corpus.stance(f)["label"] for f in corpus.files)
+    assert not (c / ".ipcorpus").exists()
+    assert not list(tmp_path.rglob("*.sqlite*"))
+    after = set(os.listdir(user_cache_dir())) if os.path.isdir(user_cache_dir()) else set()
+    assert not any(n.startswith("index-") for n in after - cache_before)
+
+
+def test_wal_mode(tmp_path):
+    c = make_corpus(tmp_path / "c", SMALL[:1])
+    corpus = run([str(c)], Options(jobs=1))
+    assert corpus.store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_corrupt_index_rebuilt_with_warning(tmp_path, capsys):
+    c = make_corpus(tmp_path / "c", SMALL[:2])
+    (c / ".ipcorpus").mkdir()
+    (c / ".ipcorpus" / "index.sqlite").write_bytes(os.urandom(8192))
+    corpus = run([str(c)], Options(jobs=1))
+    err = capsys.readouterr().err
+    assert "corrupt" in err and "rebuilding" in err
+    assert [f.status for f in corpus.files] == ["new", "new"]
+    assert set(_status(run([str(c)], Options(jobs=1))).values()) == {"unchanged"}
+
+
+# -- incremental ----------------------------------------------------------------
+
+def test_second_run_is_all_unchanged_without_analysis(tmp_path, spy):
+    c = make_corpus(tmp_path / "c")
+    first = run([str(c)], Options(jobs=1))
+    assert set(_status(first).values()) == {"new"}
+    assert len(spy) == len(SMALL)
+    spy.clear()
+    second = run([str(c)], Options(jobs=1))
+    assert set(_status(second).values()) == {"unchanged"}
+    assert spy == []
+    # The cached results are the same as the fresh ones.
+    for a, b in zip(first.files, second.files):
+        assert a.hash == b.hash
+        assert second.analysis(b)["verdicts"] == first.analysis(a)["verdicts"]
+        assert second.stance(b) == first.stance(a)
+
+
+def test_unchanged_files_are_not_even_read(tmp_path, monkeypatch):
+    c = make_corpus(tmp_path / "c")
+    run([str(c)], Options(jobs=1))
+    reads = []
+    real = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    run([str(c)], Options(jobs=1))
+    assert reads == []
+
+
+def test_touched_file_is_rehashed_not_reanalysed(tmp_path, spy, monkeypatch):
+    c = make_corpus(tmp_path / "c")
+    run([str(c)], Options(jobs=1))
+    target = c / SMALL[0]
+    _bump_mtime(target)
+    reads = []
+    real = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    spy.clear()
+    corpus = run([str(c)], Options(jobs=1))
+    assert set(_status(corpus).values()) == {"unchanged"}
+    assert spy == []
+    assert reads == [str(target)]
+    # The new mtime is recorded: the next run does not read it again.
+    reads.clear()
+    run([str(c)], Options(jobs=1))
+    assert reads == []
+
+
+def test_changed_content_is_reanalysed(tmp_path, spy):
+    c = make_corpus(tmp_path / "c")
+    first = run([str(c)], Options(jobs=1))
+    target = c / SMALL[0]
+    with open(target, "ab") as fh:
+        fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode("utf-8"))
+    _bump_mtime(target)
+    spy.clear()
+    corpus = run([str(c)], Options(jobs=1))
+    st = _status(corpus)
+    assert st.pop(target.name) == "changed"
+    assert set(st.values()) == {"unchanged"}
+    assert spy == [str(target)]
+    old = next(f for f in first.files if f.path == str(target))
+    new = next(f for f in corpus.files if f.path == str(target))
+    assert new.hash != old.hash
+    assert len(corpus.analysis(new)["text"]) > len(first.analysis(old)["text"])
+
+
+def test_deleted_files_are_pruned(tmp_path):
+    c = make_corpus(tmp_path / "c")
+    first = run([str(c)], Options(jobs=1))
+    gone = c / SMALL[1]
+    gone.unlink()
+    corpus = run([str(c)], Options(jobs=1))
+    assert corpus.pruned == 1
+    assert str(gone) not in [f.path for f in corpus.files]
+    rows = corpus.store.file_rows()
+    assert os.path.abspath(gone) not in rows
+    assert len(rows) == len(first.files) - 1
+
+
+def test_explicit_files_outside_a_walk_are_not_pruned(tmp_path):
+    c = make_corpus(tmp_path / "c", SMALL[:2])
+    db = str(tmp_path / "i.sqlite")
+    run([str(c)], Options(jobs=1, db=db))
+    corpus = run([str(c / SMALL[0])], Options(jobs=1, db=db))
+    assert corpus.pruned == 0
+    assert len(corpus.store.file_rows()) == 2
+
+
+def test_new_analyser_version_reanalyses(tmp_path, spy, monkeypatch):
+    c = make_corpus(tmp_path / "c")
+    run([str(c)], Options(jobs=1))
+    monkeypatch.setattr(pipeline, "ANALYSER_VERSION", "test-upgrade")
+    spy.clear()
+    corpus = run([str(c)], Options(jobs=1))
+    assert corpus.version.startswith("test-upgrade")
+    assert set(_status(corpus).values()) == {"changed"}
+    assert len(spy) == len(SMALL)
+    spy.clear()
+    assert set(_status(run([str(c)], Options(jobs=1))).values()) == {"unchanged"}
+    assert spy == []
+
+
+def test_changed_rules_change_the_version(tmp_path, spy):
+    c = make_corpus(tmp_path / "c", SMALL[:2])
+    run([str(c)], Options(jobs=1))
+    spy.clear()
+    opts = Options(jobs=1, drop_rules=("breadcrumb",))
+    assert opts.version() != Options().version()
+    corpus = run([str(c)], opts)
+    assert set(_status(corpus).values()) == {"changed"}
+    assert len(spy) == 2
+
+
+def test_content_failure_is_remembered_until_the_analyser_changes(tmp_path, spy, monkeypatch):
+    c = make_corpus(tmp_path / "c", SMALL[:1])
+    (c / "blob.txt").write_bytes(b"\x00\x01\x02\x03\xff" * 100)
+    first = run([str(c)], Options(jobs=1))
+    assert _status(first)["blob.txt"] == "failed"
+    spy.clear()
+    again = run([str(c)], Options(jobs=1))
+    blob = next(f for f in again.files if f.path.endswith("blob.txt"))
+    assert blob.status == "failed" and "binary" in blob.error
+    assert spy == []
+    monkeypatch.setattr(pipeline, "ANALYSER_VERSION", "test-upgrade")
+    spy.clear()
+    run([str(c)], Options(jobs=1))
+    assert str(c / "blob.txt") in spy
+
+
+def test_read_failure_is_tried_again(tmp_path, monkeypatch):
+    # A file unreadable once (permissions since fixed, a size limit since raised)
+    # must be read on the next run even though its size and mtime are the same.
+    c = make_corpus(tmp_path / "c", SMALL[:1])
+    first = run([str(c)], Options(jobs=1, max_bytes=100))
+    assert first.files[0].status == "failed" and "too large" in first.files[0].error
+    second = run([str(c)], Options(jobs=1))
+    assert second.files[0].status == "new" or second.files[0].status == "changed"
+    assert second.files[0].ok
+
+
+# -- parallel -------------------------------------------------------------------
+
+def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
+    files = _sample_files()
+    n = pipeline.PARALLEL_MIN + 4
+    c = tmp_path / "c"
+    for i in range(n):
+        src = files[i % len(files)]
+        dst = c / f"batch{i % 3}" / f"{i:03d} {src.stem}{src.suffix}"
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        data = src.read_bytes()
+        if i >= len(files):         # a repost with an extra final line: a different hash
+            data += b"\n" if not data.startswith(b"\xff\xfe") else "\n".encode("utf-16-le")
+        dst.write_bytes(data)
+    pools = []
+
+    class Pool(pipeline.ProcessPoolExecutor):
+        def __init__(self, *a, **kw):
+            pools.append(kw.get("max_workers"))
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Pool)
+    one = run([str(c)], Options(jobs=1, db=str(tmp_path / "one.sqlite")))
+    assert pools == []
+    many = run([str(c)], Options(jobs=2, db=str(tmp_path / "many.sqlite")))
+    assert pools == [2]
+    assert len(one.files) == len(many.files) == n
+    assert [(f.path, f.status, f.hash, f.error) for f in one.files] == \
+           [(f.path, f.status, f.hash, f.error) for f in many.files]
+    assert one.recurring == many.recurring
+    assert one.affected == many.affected
+    for a, b in zip(one.docs(), many.docs()):
+        assert one.analysis(a) == many.analysis(b), a.path
+        assert one.stance(a) == many.stance(b), a.path
+    # And the indexes they wrote hold the same rows.
+    q = "SELECT hash, version, blob, stance, stats FROM analyses ORDER BY hash"
+    r1 = sqlite3.connect(str(tmp_path / "one.sqlite")).execute(q).fetchall()
+    r2 = sqlite3.connect(str(tmp_path / "many.sqlite")).execute(q).fetchall()
+    assert r1 == r2
+
+
+def test_run_order_is_the_walk_order(tmp_path):
+    c = make_corpus(tmp_path / "c")
+    corpus = run([str(c)], Options(jobs=1, no_cache=True))
+    from ipcorpus.source import iter_paths
+    assert [f.path for f in corpus.files] == list(iter_paths([str(c)]))
