@@ -8,10 +8,8 @@ carry the same figures. The HTML brief is rendered in headless Chromium (install
 with apt-get when missing and possible, else those tests are skipped), and an article
 carrying <script>, <img onerror=…> and javascript: links shows them as text only.
 
-Where the metadata extractor (noise/meta.py, not this module) disagrees with the gold
-(it credits the portal rather than the account, and misses dates in bylines), the
-comparison with the gold is an xfail naming the bug, and the report is checked
-against what `ipcorpus stance` prints for the same articles instead."""
+Sources are compared with the gold: the account a page credits (under its
+dateline, or in 本文来自公众号“X”), else its portal."""
 from __future__ import annotations
 
 import csv
@@ -39,10 +37,6 @@ ANSI = re.compile(r"\x1b\[")
 SHOW_LINE = re.compile(r"^(?P<mark>[> ])\s*(?P<n>\d+)\|(?: (?P<text>.*?))?(?:  \[drop: (?P<rule>[^\]]+)\])?$")
 WORD = re.compile(r"[\W_]+")
 
-META_SOURCE_BUG = ("noise/meta.py credits the portal instead of the account the gold names on 5 sample pages: "
-                   "the account line under the dates of NetEase pages (品牌进化论, 商业札记社, 制造业观察家), "
-                   "`本文来自微信公众号“车界观察”` on 36氪, `运营手记本` under the date of a Sohu page (whose portal "
-                   "is guessed as 微信公众号); and the SimpRead recipe page gets 网易号 where the gold has none")
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -169,7 +163,6 @@ def test_by_source_adds_up_to_what_stance_prints(brief, gold):
         assert sum(x["labels"].values()) == x.get("articles", x.get("documents"))
 
 
-@pytest.mark.xfail(reason=META_SOURCE_BUG, strict=False)
 def test_by_source_matches_the_gold(brief, gold):
     rep, _ = brief
     want = Counter(g["source"] for g in unique(gold).values())

@@ -52,6 +52,9 @@ def find_title(plain, texts, rule, blank, values) -> Optional[int]:
 
 _LABELLED = re.compile(r"(作者|文|撰文|来源|分类|发布于|发表于|编辑)\s*[:：/｜|]\s*([^\s|｜·，,]{1,20})")
 _DATE_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(\s*\d{1,2}:\d{2}(:\d{2})?)?")
+# An account or outlet name standing alone: short, no sentence punctuation, no digits.
+_ACCOUNT = re.compile(r"[\u4e00-\u9fffA-Za-z·]{2,16}")
+_FROM_ACCOUNT = re.compile(r"(?:来自|转载自|来源于)(?:微信)?公众号\s*[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 _KEYWORD_TAIL = re.compile(r"(,\s*[^,，\s]{1,8}){2,}$")
 
 
@@ -102,6 +105,14 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:
             for k, val in dateline_fields(plain[i]).items():
                 guessed.setdefault(k, val)
     for i, r in enumerate(rule):
+        if r in ("meta:date", "meta:dateline") and "account" not in guessed:
+            # Portals print the account right under the date (2025-03-12 09:41 / 品牌进化论).
+            j = next((j for j in range(i + 1, min(len(plain), i + 4)) if plain[j]), None)
+            if j is not None and j != title_i and _ACCOUNT.fullmatch(plain[j]):
+                guessed["account"] = plain[j]
+        m = _FROM_ACCOUNT.search(plain[i]) if r else None
+        if m and "notice" not in guessed:
+            guessed["notice"] = m.group(1)
         # A byline inside a notice (本文来自…，作者：X，…) or a masthead (站名 － 标语).
         if r and not r.startswith("meta:") and "author" not in guessed:
             m = re.search(r"作者\s*[:：]\s*([^\s，,。）)]{2,12})", plain[i])
@@ -110,5 +121,6 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:
         if r == "masthead" and "masthead" not in guessed:
             guessed["masthead"] = re.split(r"\s+[－—|｜·]\s+", plain[i])[0]
     meta.author = meta.author or guessed.get("author")
-    meta.source = meta.source or guessed.get("source") or guessed.get("masthead") or outlet
+    meta.source = (meta.source or guessed.get("notice") or guessed.get("account") or guessed.get("source")
+                   or guessed.get("masthead") or outlet)
     return meta
