@@ -51,11 +51,26 @@ def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
     active = rules.active()
     edge_rules = [r for r in active if r.zone == "edge"]
     any_rules = [r for r in active if r.zone != "edge"]
+    # The length and prose checks of Rule.match, inlined: most (line, rule) pairs end
+    # there, and this loop runs for every line against every rule.
+    checks = [(r, r.max_len, r.on == "text", r.prose, r.regexes) for r in any_rules]
     for i in range(n):
         if blank[i] or rule[i]:
             continue
-        for r in any_rules:
-            m = r.match(plain[i], texts[i])
+        b, t = plain[i], texts[i]
+        lb, lt = len(b), len(t)
+        prose = is_prose(b)
+        for r, max_len, on_text, prose_ok, regexes in checks:
+            if max_len is not None and (lt if on_text else lb) > max_len:
+                continue
+            if prose and not prose_ok and not on_text:
+                continue
+            s = t if on_text else b
+            m = None
+            for rx in regexes:
+                m = rx.search(s)
+                if m:
+                    break
             if m:
                 rule[i] = r.name
                 if r.name.startswith("meta:") and m.groupdict().get("value"):
@@ -65,8 +80,9 @@ def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
     for i in range(n):
         if blank[i] or rule[i] or first <= i <= last:
             continue
+        prose = is_prose(plain[i])
         for r in edge_rules:
-            if r.match(plain[i], texts[i]):
+            if r.match(plain[i], texts[i], prose):
                 rule[i] = r.name
                 break
     if rules.on("tail"):
@@ -85,12 +101,12 @@ def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
 
 
 def _outlet(texts, rules: RuleSet):
-    """The portal whose signs appear on the most lines at the page's edges."""
-    edges = texts[:40] + texts[-80:]
+    """The portal whose signs appear most often at the page's edges."""
+    edges = "\n".join(texts[:40] + texts[-80:])
     best, hits = None, 0
     for p in rules.packs:
         if p.detect and p.outlet:
-            h = sum(1 for t in edges if any(rx.search(t) for rx in p.detect))
+            h = sum(len(rx.findall(edges)) for rx in p.detect)
             if h > hits:
                 best, hits = p.outlet, h
     return best

@@ -32,11 +32,13 @@ class Rule:
     default: bool = True       # off-by-default rules run only with --drop-rule
     prose: bool = False        # may fire on a prose-like line
 
-    def match(self, bare: str, text: str) -> Optional[re.Match]:
+    def match(self, bare: str, text: str, prose: Optional[bool] = None) -> Optional[re.Match]:
+        """The match that drops the line, or None. `prose` (is the bare text prose-like)
+        may be passed in when the caller already knows it."""
         s = text if self.on == "text" else bare
         if self.max_len is not None and len(s) > self.max_len:
             return None
-        if not self.prose and self.on == "bare" and is_prose(bare):
+        if not self.prose and self.on == "bare" and (is_prose(bare) if prose is None else prose):
             return None
         for rx in self.regexes:
             m = rx.search(s)
@@ -85,7 +87,7 @@ def _pack_from(data: dict, where: str) -> Pack:
     name = meta.get("name", where)
     detect = meta.get("detect")
     pack = Pack(name, meta.get("description", ""), meta.get("outlet"),
-                _compile(detect, where) if detect else ())
+                tuple(re.compile(rx.pattern, re.M) for rx in _compile(detect, where)) if detect else ())
     for r in data.get("rule", []):
         if "name" not in r or "patterns" not in r:
             raise IpcorpusError(f"{where}: every rule needs a name and patterns")

@@ -18,6 +18,7 @@ _SIGNAL = {"positive": 1, "negative": -1, "forward": 1, "backward": -1}
 _CLAUSE_SEP = re.compile(r"[，,：:；;]")
 _COMPARATIVE_MORE = re.compile(r"更|还要|要更")
 WINDOW = 3     # clauses a shift or comparison reaches either way
+_SEGMENT = re.compile(r"[^，,：:；;。！？!?、\s“”‘’「」（）()《》—…]+")
 _PRONOUN = re.compile(r"[他她](?![们人])")
 
 
@@ -96,9 +97,17 @@ def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
         if any(k in h.cats for k in _LEXICAL):
             span[h.start:h.end] = [n] * (h.end - h.start)
     out = []
-    for word, a, b in jieba.tokenize(c, HMM=False):
-        if word in lex.negators and not (span[a] != -1 and span[a] == span[b - 1]):
-            out.append(a)
+    # jieba cuts at punctuation anyway, so tokenizing only the stretches between
+    # punctuation that hold a negation character gives the same tokens for less.
+    for seg in _SEGMENT.finditer(c):
+        s = seg.group()
+        if lex.negation_chars is not None and not any(ch in s for ch in lex.negation_chars):
+            continue
+        base = seg.start()
+        for word, a, b in jieba.tokenize(s, HMM=False):
+            a, b = a + base, b + base
+            if word in lex.negators and not (span[a] != -1 and span[a] == span[b - 1]):
+                out.append(a)
     return out
 
 
