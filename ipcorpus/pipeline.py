@@ -383,9 +383,13 @@ def _learn(corpus: Corpus):
     """Short lines that recur across at least RECUR_MIN different articles are
     furniture where they stand outside an article's core."""
     docs = corpus.docs()
-    if len(docs) < RECUR_MIN:
-        return
     hashes = [f.hash for f in docs]
+    if corpus.store is not None:
+        # Learn from everything the index holds, so that a command naming one file
+        # (show a.txt:12, check new.txt) sees the furniture its corpus taught.
+        hashes = sorted(set(hashes) | corpus.store.ok_hashes(corpus.version))
+    if len(hashes) < RECUR_MIN:
+        return
     if corpus.store is not None:
         got = corpus.store.learned(corpus.version, hashes)
         if got is not None:

@@ -77,6 +77,11 @@ def default_db_path(paths: list[str]) -> tuple[str, Optional[str]]:
         return env, None
     first = paths[0] if paths else "."
     root = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
+    # An index in a parent folder is the corpus's index (as git finds .git), so
+    # `ipcorpus show corpus/sub/a.txt:3` uses corpus/.ipcorpus.
+    found = _index_above(root)
+    if found:
+        return found, None
     folder = os.path.join(root, ".ipcorpus")
     if _writable_dir(folder):
         return os.path.join(folder, "index.sqlite"), None
@@ -84,6 +89,23 @@ def default_db_path(paths: list[str]) -> tuple[str, Optional[str]]:
     tag = hashlib.blake2b(os.path.abspath(root).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
     alt = os.path.join(user_cache_dir(), f"index-{tag}.sqlite")
     return alt, f"{root} is read-only; using the index at {alt}"
+
+
+def _index_above(folder: str) -> Optional[str]:
+    """The nearest .ipcorpus/index.sqlite in folder or above it, not looking past the
+    top of a git work tree or the home folder."""
+    here = os.path.abspath(folder)
+    home = os.path.abspath(os.path.expanduser("~"))
+    while True:
+        cand = os.path.join(here, ".ipcorpus", "index.sqlite")
+        if os.path.isfile(cand):
+            if os.path.abspath(folder) == here:
+                return os.path.join(folder, ".ipcorpus", "index.sqlite")   # keep it relative
+            return cand
+        parent = os.path.dirname(here)
+        if parent == here or here == home or os.path.exists(os.path.join(here, ".git")):
+            return None
+        here = parent
 
 
 def _writable_dir(folder: str) -> bool:
@@ -204,9 +226,16 @@ class Store:
                 if not os.path.exists(p):
                     gone.append(key)
         if gone:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM files WHERE path=?", [(k,) for k in gone])
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany("DELETE FROM files WHERE path=?", [(k,) for k in gone])
+                self.db.execute("COMMIT")
+            except sqlite3.OperationalError as e:      # a full disk, a busy index: as in save
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                raise IpcorpusError(f"cannot write index {self.path}: {e}") from None
         return len(gone)
 
     def stats(self, h: str, version: str) -> Optional[dict]:
@@ -267,6 +296,12 @@ class Store:
         for x in sorted(set(hashes)):
             h.update(x.encode())
         return h.hexdigest()
+
+    def ok_hashes(self, version: str) -> set[str]:
+        """Content hashes of the indexed files analysed by this analyser version."""
+        return {h for (h,) in self.db.execute(
+            "SELECT DISTINCT f.hash FROM files f JOIN analyses a ON a.hash = f.hash AND a.version = ? "
+            "WHERE f.status = 'ok'", (version,))}
 
     def learned(self, version: str, hashes: Iterable[str]) -> Optional[tuple[set, dict]]:
         """(recurring keys, hash -> its learned keys) saved for exactly these documents."""

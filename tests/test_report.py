@@ -605,15 +605,28 @@ def test_show_marks_what_clean_drops_across_the_corpus(brief, gold, cwd):
         assert [t.rstrip() for _, _, t, _ in rows[:len(original)]] == [t.rstrip() for t in original[:len(rows)]]
 
 
-@pytest.mark.xfail(reason="show analyses the one file alone, so furniture learned from the corpus (rule "
-                          "`recurring`, e.g. 结语 in the 360 article) shows as kept", strict=False)
-def test_show_marks_learned_furniture(brief, cwd):
-    recs = json.loads(invoke("clean", CORPUS, "--format", "json").stdout)
+def test_show_marks_learned_furniture(tmp_path, monkeypatch):
+    """A footer no rule knows, repeated under four different articles, is learned by
+    the corpus run; `show` on one file, even from a subfolder, finds the corpus's
+    index above it and marks the line with the rule `recurring`."""
+    monkeypatch.chdir(tmp_path)
+    bodies = [
+        "企业应该打造创始人IP，老板亲自出镜是最快建立信任的方式。",
+        "品牌需要搭建员工账号矩阵，风险分散，覆盖更多用户。",
+        "雷军亲自发声依然是小米最有效的传播方式，这一点没有变。",
+        "工程师账号把技术讲明白，组织化发声让品牌更稳健。",
+    ]
+    for k, body in enumerate(bodies):
+        folder = tmp_path / "corpus" / f"sub{k}"
+        folder.mkdir(parents=True)
+        (folder / "a.txt").write_text(f"标题{k}号文章\n\n{body}\n\n{body[:-1]}，所以值得长期坚持。\n\n"
+                                      "本站编辑部出品\n", encoding="utf-8")
+    recs = json.loads(invoke("clean", "corpus", "--format", "json").stdout)
     learned = [(r["path"], x["line"]) for r in recs for x in r["lines"] if x.get("rule") == "recurring"]
-    assert learned, "the sample corpus has learned furniture"
-    for path, line in learned:
-        rows = parse_show(invoke("show", f"{path}:{line}").stdout)
-        assert rows[0][3] == "recurring", f"{path}:{line}"
+    assert sorted(learned) == [(f"corpus/sub{k}/a.txt", 7) for k in range(4)]
+    rows = parse_show(invoke("show", "corpus/sub2/a.txt:7").stdout)
+    assert rows[0][3] == "recurring"
+    assert not (tmp_path / "corpus" / "sub2" / ".ipcorpus").exists()    # no stray index in the subfolder
 
 
 def test_show_context_and_normalized_on_a_pinyin_page(cwd):
