@@ -60,17 +60,8 @@ class Out:
         if fmt in ("json", "jsonl"):
             objs = records if records is not None else [dict(zip(columns, r)) for r in rows]
             self.json(objs)
-        elif fmt == "tsv":
-            self.write("\t".join(columns) + "\n")
-            for r in rows:
-                self.write("\t".join(_cell(v) for v in r) + "\n")
-        elif fmt == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
-            w.writerow(columns)
-            for r in rows:
-                w.writerow([_plain(v) for v in r])
-            self.write(buf.getvalue())
+        elif fmt in ("tsv", "csv"):
+            self.write(delimited(columns, rows, fmt))
         elif fmt == "markdown":
             self.write(markdown_table(columns, rows))
         else:
@@ -125,6 +116,18 @@ def _plain(v) -> str:
 def _cell(v) -> str:
     """A TSV cell: tabs and line breaks would break the row, so they become spaces."""
     return _plain(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def delimited(columns, rows, fmt: str = "tsv") -> str:
+    """TSV (a header row, cells with tabs and line breaks turned to spaces) or CSV."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([_plain(v) for v in r])
+        return buf.getvalue()
+    return "\t".join(columns) + "\n" + "".join("\t".join(_cell(v) for v in r) + "\n" for r in rows)
 
 
 def markdown_table(columns, rows) -> str:

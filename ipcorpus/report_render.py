@@ -8,9 +8,7 @@ text goes through html.escape, so an article holding <script> or a javascript: l
 shows it as text."""
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 from typing import Optional
@@ -449,17 +447,8 @@ def long_rows(r: dict) -> list[list]:
 
 
 def long_form(r: dict, fmt: str = "tsv") -> str:
-    from ipcorpus.output import _cell, _plain
-    cols = ["section", "key", "metric", "value"]
-    rows = long_rows(r)
-    if fmt == "csv":
-        buf = io.StringIO()
-        wr = csv.writer(buf, lineterminator="\n")
-        wr.writerow(cols)
-        for row in rows:
-            wr.writerow([_plain(v) for v in row])
-        return buf.getvalue()
-    return "\t".join(cols) + "\n" + "".join("\t".join(_cell(v) for v in row) + "\n" for row in rows)
+    from ipcorpus.output import delimited
+    return delimited(["section", "key", "metric", "value"], long_rows(r), "csv" if fmt == "csv" else "tsv")
 
 
 # -- HTML ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,16 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.delenv("IPCORPUS_DB", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+SHOW_LINE = re.compile(r"^(?P<mark>[> ])\s*(?P<n>\d+)\|(?: (?P<text>.*?))?(?:  \[drop: (?P<rule>[^\]]+)\])?$")
+
+
+def parse_show(out: str):
+    """`ipcorpus show` output as (mark, line, text, rule) rows."""
+    rows = []
+    for ln in out.splitlines():
+        m = SHOW_LINE.match(ln)
+        assert m, repr(ln)
+        rows.append((m["mark"], int(m["n"]), m["text"] or "", m["rule"]))
+    return rows

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SAMPLE
+from conftest import SAMPLE, parse_show
 
 import ipcorpus
 from ipcorpus.cli import app
@@ -411,16 +411,7 @@ def test_rules_rows_are_complete(cwd):
 
 
 # -- show ------------------------------------------------------------------------------------------
-SHOW_LINE = re.compile(r"^(?P<mark>[> ])\s*(?P<n>\d+)\|(?: (?P<text>.*?))?(?:  \[drop: (?P<rule>[^\]]+)\])?$")
 
-
-def parse_show(out):
-    rows = []
-    for ln in out.splitlines():
-        m = SHOW_LINE.match(ln)
-        assert m, repr(ln)
-        rows.append((m["mark"], int(m["n"]), m["text"] or "", m["rule"]))
-    return rows
 
 
 def test_show_one_line(cwd):

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLE, ranges
+from conftest import ROOT, SAMPLE, parse_show, ranges
 
 from ipcorpus.cli import app
 
@@ -34,7 +34,6 @@ LABELS = ("founder-ip", "matrix", "mixed", "neutral")
 CORPUS = "sample_corpus"
 ENV = {"NO_COLOR": None, "IPCORPUS_DB": None, "COLUMNS": "100"}
 ANSI = re.compile(r"\x1b\[")
-SHOW_LINE = re.compile(r"^(?P<mark>[> ])\s*(?P<n>\d+)\|(?: (?P<text>.*?))?(?:  \[drop: (?P<rule>[^\]]+)\])?$")
 WORD = re.compile(r"[\W_]+")
 
 
@@ -51,14 +50,6 @@ def copy_sample(dest: Path) -> Path:
     shutil.copytree(SAMPLE, dest / CORPUS, ignore=shutil.ignore_patterns(".ipcorpus"))
     return dest
 
-
-def parse_show(out: str):
-    rows = []
-    for ln in out.splitlines():
-        m = SHOW_LINE.match(ln)
-        assert m, repr(ln)
-        rows.append((m["mark"], int(m["n"]), m["text"] or "", m["rule"]))
-    return rows
 
 
 def compact(text: str) -> str:
