@@ -65,6 +65,8 @@ class Group(TyperGroup):
 
 
 def _err(msg: str):
+    # Undecodable bytes of a path as \xNN, as safe_path prints them everywhere else.
+    msg = msg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     try:
         print(f"ipcorpus: error: {msg}", file=sys.stderr)
     except (BrokenPipeError, ValueError):
@@ -134,6 +136,10 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
     for path in lex:
         if not os.path.isfile(path):
             raise IpcorpusError(f"{path}: no such lexicon file")
+    if lex:
+        # A broken lexicon is a usage error up front, not a failure of every article.
+        from ipcorpus.stance.lexicon import get_lexicon
+        get_lexicon(lex)
     return opts
 
 

@@ -210,9 +210,19 @@ def parse_citation(text: str) -> tuple[str, int, int]:
     return m.group("path"), a, b
 
 
+def _unescaped(path: str) -> str:
+    """The inverse of safe_path: `\\xNN` back to the byte, so that the citation of a
+    file whose name is not UTF-8 resolves as it was printed."""
+    raw = re.sub(rb"\\x([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]),
+                 path.encode("utf-8", "surrogateescape"))
+    return os.fsdecode(raw)
+
+
 def show_output(citation: str, context: int, normalized: bool, out: Out, make_options):
     from ipcorpus.pipeline import run
     path, a, b = parse_citation(citation)
+    if not os.path.exists(path) and "\\x" in path and os.path.exists(_unescaped(path)):
+        path = _unescaped(path)
     if not os.path.exists(path):
         raise IpcorpusError(f"{path}: no such file or directory")
     if os.path.isdir(path):

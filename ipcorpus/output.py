@@ -17,6 +17,9 @@ class Out:
     """Where a command writes: stdout for results, stderr for everything else."""
 
     def __init__(self, fmt: str = "auto", color: str = "auto", stream=None, err=None):
+        if color not in ("auto", "always", "never"):
+            from ipcorpus.errors import IpcorpusError
+            raise IpcorpusError(f"unknown --color '{color}' (choose from auto, always, never)")
         self.stream = stream or sys.stdout
         self.err = err or sys.stderr
         tty = _isatty(self.stream)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -138,12 +139,73 @@ def decode(data: bytes) -> Decoded:
     enc = best[1]
     text = data.decode(enc, errors="replace")
     if _control_share(text) > 0.3:
-        raise InputError("binary or undecodable file")
+        mixed = _by_line(data)
+        if mixed is None:
+            raise InputError("binary or undecodable file")
+        return mixed
     return Decoded(text, enc, text.count("\ufffd"))
+
+
+_LINE_PARTS = re.compile(rb"(\r\n|\r|\n)")
+
+
+def _by_line(data: bytes) -> Decoded | None:
+    """A file whose lines are in different encodings (UTF-8, GB18030 and Big5 pages
+    pasted together), which no one encoding reads: each line decoded on its own
+    (strict UTF-8, else the likelier of GB18030 and Big5), as encoding `mixed`. Line
+    breaks are the same bytes in all three, so no line is gained or lost. Tried only
+    where decode would give up, so every other file reads exactly as before; None when
+    the lines do not read either (binary data)."""
+    out: list[str] = []
+    for i, part in enumerate(_LINE_PARTS.split(data)):
+        if i % 2 or not part:
+            out.append(part.decode("ascii"))
+            continue
+        best = None
+        for enc in ("utf-8", "gb18030", "big5"):
+            try:
+                t = part.decode(enc)
+            except UnicodeDecodeError:
+                t = part.decode(enc, errors="replace")
+            q = _quality(t) - (0 if "\ufffd" not in t else 10)
+            if best is None or q > best[0]:
+                best = (q, t)
+            if enc == "utf-8" and "\ufffd" not in t:
+                break                          # valid UTF-8 is unambiguous
+        out.append(best[1])
+    text = "".join(out)
+    if _control_share(text) > 0.02:
+        return None
+    return Decoded(text, "mixed", text.count("\ufffd"))
 
 
 def is_hidden(name: str) -> bool:
     return name.startswith(".")
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its sorted file names) for every folder under top, in the order of a
+    top-down os.walk with sorted names (a folder's files, then each subfolder in
+    turn), skipping hidden and symlinked folders and folders that cannot be listed.
+    Iterative: os.walk recurses (up to Python 3.11), so a folder nested a thousand
+    deep ended the whole run with a RecursionError."""
+    stack = [top]
+    while stack:
+        root = stack.pop()
+        dirs, files = [], []
+        try:
+            with os.scandir(root) as it:
+                for entry in it:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError:
+            continue
+        yield root, sorted(files)
+        subs = [os.path.join(root, d) for d in sorted(dirs) if not is_hidden(d)]
+        stack.extend(reversed([d for d in subs if not os.path.islink(d)]))
 
 
 def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
@@ -159,10 +221,8 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
         if not os.path.lexists(given):
             raise IpcorpusError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            for root, dirs, files in os.walk(given, onerror=None):
-                dirs[:] = sorted(d for d in dirs if not is_hidden(d)
-                                 and not os.path.islink(os.path.join(root, d)))
-                for name in sorted(files):
+            for root, files in _walk(given):
+                for name in files:
                     if is_hidden(name) or not any(fnmatch.fnmatch(name, p) for p in patterns):
                         continue
                     full = os.path.join(root, name)
@@ -178,11 +238,21 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
     try:
         if os.path.isdir(path):
             raise InputError("is a directory")
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise InputError(f"file too large ({size} bytes > {max_bytes})")
-        with open(path, "rb") as fh:
-            return fh.read()
+        # Without blocking, and checked on the open file: a FIFO named *.txt would wait
+        # for a writer forever, and /dev/zero or a file growing while read never ends.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("not a regular file")
+            if st.st_size > max_bytes:
+                raise InputError(f"file too large ({st.st_size} bytes > {max_bytes})")
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:           # it grew while read: the rest, up to the limit
+                data += fh.read(max_bytes + 1 - len(data))
+            if len(data) > max_bytes:
+                raise InputError(f"file too large (more than {max_bytes} bytes)")
+            return data
     except PermissionError:
         raise InputError("permission denied") from None
     except FileNotFoundError:

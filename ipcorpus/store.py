@@ -108,6 +108,23 @@ def _index_above(folder: str) -> Optional[str]:
         here = parent
 
 
+def _replaceable(path: str) -> bool:
+    """Whether a file that SQLite cannot open as a database may be deleted and
+    rebuilt as the index: an empty or damaged SQLite file, or a file named as an
+    index (in `.ipcorpus/`, or ending in .sqlite, .sqlite3 or .db); never, say, an
+    article given to --db by mistake."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    name = os.path.basename(path).lower()
+    return (not head or head == b"SQLite format 3\x00" or name.endswith((".sqlite", ".sqlite3", ".db"))
+            or os.path.basename(os.path.dirname(os.path.abspath(path))) == ".ipcorpus")
+
+
 def _writable_dir(folder: str) -> bool:
     try:
         os.makedirs(folder, exist_ok=True)
@@ -132,6 +149,10 @@ class Store:
         except sqlite3.DatabaseError as e:
             if "locked" in str(e) or "busy" in str(e):
                 raise IpcorpusError(f"index {self.path} is busy: {e}") from None
+            if not _replaceable(self.path):
+                # `--db article.txt` by mistake: never delete a file that is not ours.
+                raise IpcorpusError(f"{self.path} is not an SQLite database; not replacing it "
+                                    f"(remove it or choose another --db)") from None
             print(f"ipcorpus: warning: index {self.path} is corrupt ({e}); rebuilding it", file=sys.stderr)
             for suffix in ("", "-wal", "-shm"):
                 try:
@@ -147,6 +168,14 @@ class Store:
         try:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             db.execute("PRAGMA busy_timeout=60000")
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and "info" not in tables:
+                # Every ipcorpus index has `info` (its first table): this database
+                # belongs to something else, whose tables the rebuild below would
+                # drop (and even WAL mode rewrites its header), so nothing is written.
+                db.close()
+                raise IpcorpusError(f"{self.path} is an SQLite database but not an ipcorpus index; "
+                                    f"not touching it (choose another --db)")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             row = db.execute("PRAGMA quick_check").fetchone()

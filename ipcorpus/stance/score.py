@@ -18,6 +18,7 @@ _SIGNAL = {"positive": 1, "negative": -1, "forward": 1, "backward": -1}
 _CLAUSE_SEP = re.compile(r"[，,：:；;]")
 _COMPARATIVE_MORE = re.compile(r"更|还要|要更")
 WINDOW = 3     # clauses a shift or comparison reaches either way
+WINDOW_CHARS = 80  # ... and characters, for sentences without clause punctuation
 _SEGMENT = re.compile(r"[^，,：:；;。！？!?、\s“”‘’「」（）()《》—…]+")
 _PRONOUN = re.compile(r"[他她](?![们人])")
 
@@ -147,9 +148,11 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         return _orphan(hits, lex, c)
     persons = [h for h, t in targets if t[2] == "person"]
     if persons:
-        covered = [(h.start, h.end) for h in hits]
+        covered = bytearray(len(c) + 1)
+        for h in hits:
+            covered[h.start:h.end] = b"\x01" * (h.end - h.start)
         for m in _PRONOUN.finditer(c, persons[0].end):
-            if not any(a <= m.start() < b for a, b in covered):
+            if not covered[m.start()]:
                 ph = Hit(m.start(), m.end(), m.group(), {"person": lex.founder_weight})
                 hits.append(ph)
                 targets.append((ph, (1, lex.founder_weight, "person")))
@@ -178,6 +181,16 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
 
     nclauses = len(bounds) - 1
     tstarts = [x.start for x, _ in targets]
+    # after_clause[k]: the evaluation in clauses k and later (for comparisons).
+    per_clause = [0.0] * (nclauses + 1)
+    for h2 in hits:
+        if not _target(h2):
+            for cat, sig in _SIGNAL.items():
+                if cat in h2.cats:
+                    per_clause[clause(h2.start)] += sig * h2.cats[cat]
+    after_clause = per_clause[:]
+    for k in range(nclauses - 1, -1, -1):
+        after_clause[k] += after_clause[k + 1]
     from_hits = sorted((x for x in hits if x.has("shift_from")), key=lambda x: x.end)
     from_ends = [x.end for x in from_hits]
     # Shifts (从X转向Y: X loses, Y gains) and comparisons (X替代不了Y, X远超Y).
@@ -191,7 +204,8 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         # A shift or comparison relates nearby phrases: look three clauses either way
         # (which also keeps a hostile run-on sentence linear).
         k0 = clause(h.start)
-        lo, hi = bounds[max(0, k0 - WINDOW)], bounds[min(nclauses, k0 + WINDOW + 1)]
+        lo = max(bounds[max(0, k0 - WINDOW)], h.start - WINDOW_CHARS)
+        hi = min(bounds[min(nclauses, k0 + WINDOW + 1)], h.end + WINDOW_CHARS)
         near = targets[bisect_left(tstarts, lo):bisect_left(tstarts, hi)]
         before = [(x, t) for x, t in near if x.end <= h.start and id(x) not in handled]
         after = [(x, t) for x, t in near if x.start >= h.end and id(x) not in handled]
@@ -230,8 +244,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             # The comparison says which side is bigger; an evaluation elsewhere in
             # the sentence says whether bigger is good (企业家IP远超产品力，容易头重脚轻).
             k0 = clause(h.start)
-            outside = sum(sig * h2.cats[cat] for h2 in hits for cat, sig in _SIGNAL.items()
-                          if cat in h2.cats and not _target(h2) and clause(h2.start) > k0)
+            outside = after_clause[k0 + 1] if k0 + 1 < len(after_clause) else 0.0
             if outside < 0:
                 d = -d
             signs = (d, -d)
