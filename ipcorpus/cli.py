@@ -55,7 +55,7 @@ class Group(TyperGroup):
         except Exception as e:  # noqa: BLE001 - the last guard against a traceback
             if "--debug" in sys.argv:
                 raise
-            _err(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
+            _err(f"internal error: {type(e).__name__}: {e} (run `ipcorpus --debug …` for details)")
             code = 2
         try:
             sys.stdout.flush()
