@@ -70,12 +70,6 @@ class Stance:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, d: dict) -> "Stance":
-        d = dict(d)
-        d["evidence"] = [Evidence(**e) for e in d.get("evidence", [])]
-        return cls(**d)
-
 
 def cite(path: str, line: int, end_line: Optional[int] = None) -> str:
     """`path:line` or `path:line-end`, the form editors and `ipcorpus show` resolve."""

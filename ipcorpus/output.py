@@ -26,7 +26,6 @@ class Out:
         self.fmt = ("table" if tty else "tsv") if fmt in ("auto", None) else fmt
         self.color = color
         self._console = None
-        self._errconsole = None
 
     @property
     def console(self):
@@ -38,14 +37,6 @@ class Out:
             self._console = Console(file=self.stream, force_terminal=force, no_color=self.color == "never",
                                     highlight=False, soft_wrap=False, **extra)
         return self._console
-
-    @property
-    def errconsole(self):
-        if self._errconsole is None:
-            from rich.console import Console
-            extra = {"color_system": None} if self.color == "never" else {}
-            self._errconsole = Console(file=self.err, no_color=self.color == "never", highlight=False, **extra)
-        return self._errconsole
 
     def write(self, text: str):
         self.stream.write(text)

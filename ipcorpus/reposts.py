@@ -23,7 +23,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 K = 5                      # characters per shingle
 BINS = 128                 # one-permutation MinHash bins
@@ -88,12 +88,6 @@ class Groups:
     groups: list[list[int]] = field(default_factory=list)
     similarity: dict = field(default_factory=dict)
     candidates: int = 0        # candidate pairs checked exactly (for tests and tuning)
-
-    def group_of(self, i: int) -> Optional[list[int]]:
-        for g in self.groups:
-            if i in g:
-                return g
-        return None
 
 
 class _Union:

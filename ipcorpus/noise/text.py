@@ -46,6 +46,3 @@ def is_prose(s: str, min_len: int = 30) -> bool:
         return False
     return any(p in s for p in SENT_PUNCT + "，,")
 
-
-def is_heading(text: str) -> bool:
-    return text.startswith("#") and text.lstrip("#").strip() != ""
