@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 import zlib
 from typing import Iterable, Optional
 
@@ -125,6 +126,10 @@ def _replaceable(path: str) -> bool:
             or os.path.basename(os.path.dirname(os.path.abspath(path))) == ".ipcorpus")
 
 
+def _busy(e: Exception) -> bool:
+    return "locked" in str(e) or "busy" in str(e)
+
+
 def _writable_dir(folder: str) -> bool:
     try:
         os.makedirs(folder, exist_ok=True)
@@ -134,6 +139,9 @@ def _writable_dir(folder: str) -> bool:
 
 
 class Store:
+    # How long a run waits for another run holding the index, in seconds.
+    BUSY_WAIT = 60.0
+
     def __init__(self, path: str):
         self.path = path
         parent = os.path.dirname(path) or "."
@@ -145,9 +153,9 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         try:
-            db = self._connect()
+            db = self._connect_patiently()
         except sqlite3.DatabaseError as e:
-            if "locked" in str(e) or "busy" in str(e):
+            if _busy(e):
                 raise IpcorpusError(f"index {self.path} is busy: {e}") from None
             if not _replaceable(self.path):
                 # `--db article.txt` by mistake: never delete a file that is not ours.
@@ -164,19 +172,44 @@ class Store:
             db = self._connect()
         return db
 
+    def _connect_patiently(self) -> sqlite3.Connection:
+        """Two runs that open a new index at once race to switch it to WAL, and
+        SQLite answers that switch with "locked" at once instead of calling the
+        busy handler; so opening is retried here, as long as the busy timeout."""
+        deadline = time.monotonic() + self.BUSY_WAIT
+        pause = 0.01
+        while True:
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as e:
+                if not _busy(e) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
     def _connect(self) -> sqlite3.Connection:
         try:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            db.execute("PRAGMA busy_timeout=60000")
+            db = sqlite3.connect(self.path, timeout=self.BUSY_WAIT, isolation_level=None)
+        except sqlite3.OperationalError as e:
+            raise IpcorpusError(f"cannot use index {self.path}: {e}") from None
+        try:
+            return self._prepare(db)
+        except BaseException:
+            db.close()      # a retry must not leave this connection holding a lock
+            raise
+
+    def _prepare(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.execute(f"PRAGMA busy_timeout={int(self.BUSY_WAIT * 1000)}")
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if tables and "info" not in tables:
                 # Every ipcorpus index has `info` (its first table): this database
                 # belongs to something else, whose tables the rebuild below would
                 # drop (and even WAL mode rewrites its header), so nothing is written.
-                db.close()
                 raise IpcorpusError(f"{self.path} is an SQLite database but not an ipcorpus index; "
                                     f"not touching it (choose another --db)")
-            db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             row = db.execute("PRAGMA quick_check").fetchone()
             if row and row[0] != "ok":

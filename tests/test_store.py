@@ -81,6 +81,32 @@ def test_wal_and_schema_version(tmp_path):
     assert db.execute("SELECT value FROM info WHERE key='schema'").fetchone()[0] == str(SCHEMA_VERSION)
 
 
+def test_opening_waits_for_a_run_that_holds_a_new_index(tmp_path):
+    # Two runs creating one index at once race to switch it to WAL; SQLite answers
+    # the loser with "locked" at once, without the busy handler, so opening retries.
+    import threading
+    path = tmp_path / "i.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT)")
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.5, lambda: (holder.execute("COMMIT"), holder.close())).start()
+    s = Store(str(path))
+    assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    s.close()
+
+
+def test_opening_gives_up_on_a_lock_that_stays(tmp_path, monkeypatch):
+    path = tmp_path / "i.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT)")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(Store, "BUSY_WAIT", 0.3)
+    with pytest.raises(store_mod.IpcorpusError, match="is busy"):
+        Store(str(path))
+    holder.execute("COMMIT")
+    holder.close()
+
+
 def test_older_schema_is_rebuilt(tmp_path):
     p = str(tmp_path / "i.sqlite")
     db = sqlite3.connect(p)
