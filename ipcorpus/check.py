@@ -171,7 +171,8 @@ def check(paths: list[str], opts, settings: Settings, changed_since: Optional[st
     from ipcorpus.source import iter_paths
     progress = progress or (lambda *_: None)
     report = Report()
-    opts = dataclasses.replace(opts, learn=False)
+    need_stance = settings.enabled("I301")
+    opts = dataclasses.replace(opts, learn=False, stances=need_stance)
     limit = settings.max_size or opts.max_bytes
     opts.max_bytes = limit
     if changed_since is not None:
@@ -188,7 +189,6 @@ def check(paths: list[str], opts, settings: Settings, changed_since: Optional[st
         if note:
             report.notes.append(note)
         opts.db = db
-    need_stance = settings.enabled("I301")
 
     readable = []
     for display in files:

@@ -18,10 +18,7 @@ def ingest_summary(corpus, out: Out):
     enc, script = Counter(), Counter()
     lines = damaged = kept = dropped = 0
     for f in corpus.docs():
-        st = corpus.store.stats(f.hash, corpus.version) if corpus.store else None
-        if st is None:
-            from ipcorpus.store import stats_of
-            st = stats_of(f.analysis)
+        st = corpus.stats(f)
         enc[st["encoding"]] += 1
         script[st["script"]] += 1
         lines += st["lines"]

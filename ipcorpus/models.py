@@ -1,7 +1,7 @@
 """The records that flow between the layers: read -> normalize -> clean -> stance."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Optional
 
 
@@ -68,7 +68,12 @@ class Stance:
     evidence: list[Evidence] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # dataclasses.asdict deep-copies field by field, a tenth of scoring time.
+        return {"label": self.label, "score": self.score, "confidence": self.confidence,
+                "founder": self.founder, "matrix": self.matrix,
+                "entities": {k: dict(v) for k, v in self.entities.items()},
+                "evidence": [{"line": e.line, "end_line": e.end_line, "side": e.side, "weight": e.weight,
+                              "rules": list(e.rules), "text": e.text} for e in self.evidence]}
 
 
 def cite(path: str, line: int, end_line: Optional[int] = None) -> str:

@@ -32,6 +32,7 @@ _GLOSS_TONELESS = re.compile(
 _GLOSS_CUT = re.compile(rf"(?<=[{_CJK}])[(（][{_PY}]{{0,6}}$")
 _SPACES = re.compile(r"[ \t]{2,}")
 _QUESTION_WORDS = re.compile(r"吗|呢|吧|么|嘛|啊|呀|什么|怎么|为什么|为何|如何|哪|谁|多少|几|是否|难道|是不是|能否|可否|可以吗")
+_HAS_CJK = re.compile(f"[{_CJK}]")
 _LOST_Q = re.compile(rf"(?<=[{_CJK}])\?+(?=[{_CJK}])|\?{{2,}}")
 
 
@@ -51,38 +52,60 @@ def _fold_table() -> dict:
 _FOLD = _fold_table()
 
 
+def _opencc_file(name: str) -> str:
+    """A dictionary file of opencc's, found without importing opencc."""
+    spec = importlib.util.find_spec("opencc")
+    if not (spec and spec.submodule_search_locations):
+        return ""
+    return os.path.join(list(spec.submodule_search_locations)[0], "dictionary", name)
+
+
+def _opencc_rows(name: str) -> list[tuple[str, str]]:
+    """(key, value) rows of an opencc dictionary, parsed as opencc parses them."""
+    try:
+        with open(_opencc_file(name), encoding="utf-8") as fh:
+            return [tuple(row.strip().split("\t")) for row in fh if row.count("\t") == 1]
+    except OSError:
+        return []
+
+
 @lru_cache(maxsize=1)
 def script_sets() -> tuple[frozenset, frozenset]:
     """(traditional-only, simplified-only) characters, read from opencc's own
     dictionary file without importing opencc."""
-    spec = importlib.util.find_spec("opencc")
     trad, simp_vals = set(), set()
-    if spec and spec.submodule_search_locations:
-        path = os.path.join(list(spec.submodule_search_locations)[0], "dictionary", "TSCharacters.txt")
-        try:
-            with open(path, encoding="utf-8") as fh:
-                for row in fh:
-                    parts = row.rstrip("\n").split("\t")
-                    if len(parts) == 2 and len(parts[0]) == 1:
-                        t, s = parts[0], parts[1].split(" ")[0]
-                        if s != t:
-                            trad.add(t)
-                            simp_vals.add(s)
-        except OSError:
-            pass
+    for t, values in _opencc_rows("TSCharacters.txt"):
+        s = values.split(" ")[0]
+        if len(t) == 1 and s != t:
+            trad.add(t)
+            simp_vals.add(s)
     # Characters that are also in everyday simplified use are no sign of script.
     trad -= simp_vals | set("著乾瞭夥藉於甚麽么蘋")
     simp = simp_vals - trad
     return frozenset(trad), frozenset(simp)
 
 
+@lru_cache(maxsize=1)
+def _t2s_fast() -> tuple[dict, "re.Pattern | None"]:
+    """opencc's t2s as a character table plus a pattern of its phrases. Where no
+    phrase occurs, opencc's conversion is exactly one character at a time (its
+    phrase keys hold no separator, so this holds for a whole line too), which
+    str.translate does in C; lines with a phrase go to opencc itself."""
+    table = {ord(k): v.split(" ")[0] for k, v in _opencc_rows("TSCharacters.txt") if len(k) == 1}
+    phrases = sorted((k for k, _ in _opencc_rows("TSPhrases.txt")), key=len, reverse=True)
+    return table, (re.compile("|".join(map(re.escape, phrases))) if phrases else None)
+
+
 _converter = None
 
 
 def to_simplified(text: str) -> str:
+    table, phrases = _t2s_fast()
+    if table and (phrases is None or not phrases.search(text)):
+        return text.translate(table)
     global _converter
     if _converter is None:
-        from opencc import OpenCC  # heavy: loaded only when a traditional line is met
+        from opencc import OpenCC  # heavy: loaded only when a traditional phrase is met
         _converter = OpenCC("t2s")
     return _converter.convert(text)
 
@@ -108,7 +131,9 @@ def normalize_lines(originals: list[str]) -> tuple[list[Line], str]:
     glossed = sum(len(_GLOSS.findall(t)) for t in originals[:400]) >= 3 or \
         sum(len(_GLOSS.findall(t)) for t in originals) >= 3
     out: list[Line] = []
-    n_trad = n_simp = n_cjk = 0
+    n_trad = 0
+    has_cjk = False
+    untouched = []        # lines without a traditional character, for the script vote
     for i, orig in enumerate(originals, 1):
         text = fold(orig)
         if "(" in text or "（" in text:
@@ -116,18 +141,19 @@ def normalize_lines(originals: list[str]) -> tuple[list[Line], str]:
             if glossed:
                 text = _GLOSS_TONELESS.sub("", text)
                 text = _GLOSS_CUT.sub("", text)
-        t = sum(1 for ch in text if ch in trad_set)
-        if t:
-            n_trad += t
+        if not trad_set.isdisjoint(text):
+            n_trad += sum(1 for ch in text if ch in trad_set)
             text = to_simplified(text)
-        n_simp += sum(1 for ch in text if ch in simp_set) if not t else 0
-        if not n_cjk and re.search(f"[{_CJK}]", text):
-            n_cjk = 1
-        out.append(Line(i, orig, text, count_damage(text)))
-    if not n_cjk:
+        else:
+            untouched.append(text)
+        if not has_cjk and _HAS_CJK.search(text):
+            has_cjk = True
+        out.append(Line(i, orig, text, count_damage(text) if ("?" in text or "\ufffd" in text) else 0))
+    if not has_cjk:
         script = "none"
-    elif n_trad > n_simp:
+    elif n_trad and n_trad > sum(sum(1 for ch in t if ch in simp_set) for t in untouched):
         script = "traditional-with-pinyin" if glossed else "traditional"
     else:
         script = "simplified"
     return out, script
+

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ipcorpus import ANALYSER_VERSION
-from ipcorpus.analysis import analyse_bytes, apply_recurring, content_hash, drop_recurring
+from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
-from ipcorpus.store import Store, default_db_path, unpack
+from ipcorpus.store import Store, default_db_path, pack, pack_analysis, unpack
 
 RECUR_MIN = 3             # distinct articles a short line must occur in to be furniture
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
@@ -34,6 +34,7 @@ class Options:
     user_rules: tuple = ()            # [[clean.rule]] tables from ipcorpus.toml
     lexicons: tuple = ()
     learn: bool = True                # apply recurring furniture
+    stances: bool = True              # score every document in the run (else on demand)
 
     def version(self) -> str:
         """Analyser version plus a digest of everything that changes results: the
@@ -82,9 +83,8 @@ class FileResult:
     status: str                        # new | changed | unchanged | failed
     error: Optional[str] = None
     hash: Optional[str] = None
-    analysis: Optional[dict] = None
+    packed: Optional[dict] = None      # the packed analysis, kept here only without an index
     stance: Optional[dict] = None
-    learned: bool = False              # stance is the one with learned furniture dropped
 
     @property
     def ok(self) -> bool:
@@ -102,6 +102,7 @@ class Corpus:
     recurring: set = field(default_factory=set)
     affected: dict = field(default_factory=dict)     # hash -> signature of its learned lines
     learned_keys: dict = field(default_factory=dict)  # hash -> its learned line keys
+    stances: dict = field(default_factory=dict)       # hash -> packed stance scored in this run
 
     def docs(self) -> list[FileResult]:
         return [f for f in self.files if f.ok]
@@ -109,37 +110,32 @@ class Corpus:
     def failed(self) -> list[FileResult]:
         return [f for f in self.files if not f.ok]
 
+    def stats(self, f: FileResult) -> dict:
+        if f.packed is not None:
+            return json.loads(f.packed["stats"])
+        return self.store.stats(f.hash, self.version)
+
     def analysis(self, f: FileResult) -> dict:
-        """The document's analysis with learned furniture applied."""
-        if f.analysis is None and self.store is not None:
-            a, stance = self.store.analysis(f.hash, self.version)
-            f.analysis, f.stance = a, (f.stance if f.learned else stance)
-        a = f.analysis
-        if f.hash in self.affected and not a.get("_learned"):
-            a["_learned"] = True
-            if f.learned:                    # its stance is known already (_rescore)
-                drop_recurring(a, self.recurring)
-                return a
-            new = apply_recurring(a, self.recurring, self.options.lexicons)
-            if new is not None:
-                f.stance = new
-            if self.store is not None:
-                self.store.set_recurring_stance(f.hash, self.version, self.affected[f.hash], f.stance)
+        """The document's analysis with learned furniture dropped (a fresh copy)."""
+        a = unpack(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
+        if f.hash in self.affected:
+            drop_recurring(a, set(self.learned_keys[f.hash]))
         return a
 
     def stance(self, f: FileResult) -> dict:
-        if f.hash in self.affected:
-            if f.learned or (f.analysis is not None and f.analysis.get("_learned")):
-                return f.stance
-            if self.store is not None:
-                cached = self.store.stance(f.hash, self.version, self.affected[f.hash])
-                if cached is not None:
-                    f.stance = cached
-                    return cached
-            self.analysis(f)
-            return f.stance
-        if f.stance is None and self.store is not None:
-            f.stance = self.store.stance(f.hash, self.version)
+        """The document's stance, scored once with its learned furniture dropped
+        (_settle); scored here only if that pass could not (a broken pool)."""
+        if f.stance is None:
+            sig = self.affected.get(f.hash, "")
+            blob = self.stances.get(f.hash)
+            st = unpack(blob) if blob is not None else \
+                self.store.stance(f.hash, self.version, sig) if self.store is not None else None
+            if st is None:
+                st = stance_record(self.analysis(f), self.options.lexicons)
+                self.stances[f.hash] = pack(st)
+                if self.store is not None:
+                    self.store.set_stances(self.version, [(f.hash, sig, self.stances[f.hash])])
+            f.stance = st
         return f.stance
 
 
@@ -179,11 +175,13 @@ def _rules(opts: Options):
 
 
 def _analyse_job(job):
-    """(display path, bytes) -> (analysis, stance) or an error string."""
+    """(display path, bytes) -> the packed analysis (store.pack_analysis), or an
+    error string. Not scored: that waits for the corpus's learned furniture."""
     path, data = job
     opts = _W["opts"]
     try:
-        return analyse_bytes(path, data, _rules(opts), opts.lexicons)
+        analysis, _ = analyse_bytes(path, data, _rules(opts), opts.lexicons, with_stance=False)
+        return pack_analysis(analysis)
     except InputError as e:
         return str(e)
     except RecursionError:
@@ -194,12 +192,15 @@ def _analyse_job(job):
         return f"internal error: {type(e).__name__}: {e}"
 
 
-def _rescore_job(job):
-    """(stored analysis, its learned keys) -> its stance with those lines dropped
-    (None when no line changed), or an error string."""
+def _stance_job(job):
+    """(packed analysis, its learned keys) -> its packed stance with those lines
+    dropped, or an error string."""
     blob, keys = job
     try:
-        return apply_recurring(unpack(blob), set(keys), _W["opts"].lexicons)
+        analysis = unpack(blob)
+        if keys:
+            drop_recurring(analysis, set(keys))
+        return pack(stance_record(analysis, _W["opts"].lexicons))
     except Exception as e:  # noqa: BLE001 - left to Corpus.stance, which reports it
         return f"internal error: {type(e).__name__}: {e}"
 
@@ -334,13 +335,12 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": fr.hash, "status": "failed", "error": res})
         else:
-            fr.analysis, fr.stance = res
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                          "hash": fr.hash, "status": "ok", "analysis": fr.analysis, "stance": fr.stance})
-            if store:
-                # Saved with this batch and reloaded on demand (Corpus.analysis), so
-                # memory does not grow with the corpus.
-                fr.analysis = None
+                          "hash": fr.hash, "status": "ok", **res})
+            if not store:
+                # With an index it is saved with this batch and reloaded on demand
+                # (Corpus.analysis), so memory does not grow with the corpus.
+                fr.packed = res
         if store and len(batch) >= BATCH:
             store.save(version, batch)
             batch = []
@@ -348,7 +348,6 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             batch = []
     if store and batch:
         store.save(version, batch)
-    fresh = [results[i] for i, _ in pending]
     # Drop the pending jobs' bytes before the learning pass.
     pending.clear()
     jobs.clear()
@@ -358,42 +357,53 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
         corpus.pruned = store.prune({f.abspath for f in results}, dirs)
     if opts.learn:
         _learn(corpus)
-        if store:
-            _rescore(corpus, fresh, pool)
+    if opts.stances:
+        _settle(corpus, pool)
     return corpus
 
 
-def _rescore(corpus: Corpus, fresh: list[FileResult], pool: _Pool):
-    """The stance with learned furniture dropped of the documents analysed in this
-    run that hold such lines, computed by the worker pool when there are many, and
-    kept in the index; rather than one by one in this process, holding every
-    analysis, when Corpus.stance asks. The same function (apply_recurring) on the
-    same input (the stored analysis), so the same result."""
-    todo: dict[str, list[FileResult]] = {}
-    for f in fresh:
-        if f.ok and f.hash in corpus.affected:
-            todo.setdefault(f.hash, []).append(f)
+def _settle(corpus: Corpus, pool: _Pool):
+    """Score each document that has no stance yet for its learned furniture (most
+    often: those analysed in this run), once, by the worker pool when there are
+    many; kept in the index, so a later run with the same furniture reads it."""
+    store, version = corpus.store, corpus.version
+    states = store.stance_states(version) if store is not None else {}
+    todo: dict[str, tuple] = {}
+    for f in corpus.docs():
+        if f.hash in todo:
+            continue
+        sig = corpus.affected.get(f.hash, "")
+        has, rsig = states.get(f.hash, (False, None))
+        if (rsig != sig) if sig else not has:
+            todo[f.hash] = (sig, f)
     if not todo:
         return
-    store, version = corpus.store, corpus.version
     hashes = list(todo)
-    jobs = ((store.blob(h, version), corpus.learned_keys[h]) for h in hashes)
+
+    def jobs():
+        for h in hashes:
+            sig, f = todo[h]
+            blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)
+            yield blob, (corpus.learned_keys.get(h, ()) if sig else ())
+
     if pool.wanted(len(hashes)):
-        out = pool.map(_rescore_job, jobs, len(hashes))
+        out = pool.map(_stance_job, jobs(), len(hashes))
     else:
         _init_worker(corpus.options)
-        out = map(_rescore_job, jobs)
+        out = map(_stance_job, jobs())
     done = []
     try:
-        for h, new in zip(hashes, out):
-            if not isinstance(new, str):
-                done.append((h, corpus.affected[h], new if new is not None else todo[h][0].stance))
-    except Exception:  # noqa: BLE001 - a broken pool: Corpus.stance computes what is missing
+        for h, blob in zip(hashes, out):
+            if isinstance(blob, bytes):
+                corpus.stances[h] = blob
+                done.append((h, todo[h][0], blob))
+                if store is not None and len(done) >= BATCH:
+                    store.set_stances(version, done)
+                    done = []
+    except Exception:  # noqa: BLE001 - a broken pool: Corpus.stance scores what is missing
         pass
-    for h, _, stance in done:
-        for f in todo[h]:
-            f.stance, f.learned = stance, True
-    store.set_recurring_stances(version, done)
+    if store is not None:
+        store.set_stances(version, done)
 
 
 def _learn(corpus: Corpus):
@@ -419,10 +429,10 @@ def _learn(corpus: Corpus):
     else:
         fps: dict[str, set] = {}
         for f in docs:
-            for k in f.analysis.get("keys", []):
-                fps.setdefault(k, set()).add(f.analysis.get("fp"))
+            for k in f.packed["keys"]:
+                fps.setdefault(k, set()).add(f.packed["fp"])
         recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
-        per_doc = {f.hash: sorted(recurring.intersection(f.analysis.get("keys", []))) for f in docs}
+        per_doc = {f.hash: sorted(recurring.intersection(f.packed["keys"])) for f in docs}
     corpus.recurring = recurring
     corpus.learned_keys = {h: ks for h, ks in per_doc.items() if ks}
     # The signature names the learned lines a document holds: its cached result

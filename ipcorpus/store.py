@@ -56,6 +56,13 @@ def unpack(blob: bytes):
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
+def pack_analysis(analysis: dict) -> dict:
+    """What the index keeps of an analysis, ready to write (made by the worker that
+    analysed it, so the run's main process only inserts rows)."""
+    return {"blob": pack(analysis), "stats": json.dumps(stats_of(analysis)),
+            "keys": analysis.get("keys", []), "fp": analysis.get("fp", "")}
+
+
 def stats_of(analysis: dict) -> dict:
     """The few numbers a summary needs, kept apart so it need not unpack analyses."""
     acts = [a for a, _ in analysis["verdicts"]]
@@ -254,20 +261,20 @@ class Store:
     def save(self, version: str, records: Iterable[dict]):
         """Write a batch of results in one transaction: analysis first, then the file
         row that points at it, so an interrupted run never leaves a file marked as
-        analysed without its analysis."""
+        analysed without its analysis. An ok record carries its analysis packed
+        (pack_analysis) or as "analysis", and may carry its stance."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
             for r in records:
-                if r.get("analysis") is not None:
+                p = pack_analysis(r["analysis"]) if r.get("analysis") is not None else r
+                if p.get("blob") is not None:
                     self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats) "
                                     "VALUES (?,?,?,?,?)",
-                                    (r["hash"], version, pack(r["analysis"]),
-                                     pack(r["stance"]) if r.get("stance") is not None else None,
-                                     json.dumps(stats_of(r["analysis"]))))
+                                    (r["hash"], version, p["blob"],
+                                     pack(r["stance"]) if r.get("stance") is not None else None, p["stats"]))
                     self.db.execute("DELETE FROM linekeys WHERE hash=? AND version=?", (r["hash"], version))
-                    fp = r["analysis"].get("fp", "")
                     self.db.executemany("INSERT INTO linekeys VALUES (?,?,?,?)",
-                                        [(r["hash"], version, k, fp) for k in r["analysis"].get("keys", [])])
+                                        [(r["hash"], version, k, p["fp"]) for k in p["keys"]])
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
                                 (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
                                  r["status"], r.get("error"), version))
@@ -328,27 +335,31 @@ class Store:
         row = self.db.execute("SELECT blob FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return row[0] if row else None
 
-    def set_recurring_stances(self, version: str, rows: list[tuple[str, str, dict]]):
-        """set_recurring_stance for many (hash, signature, stance), in one transaction."""
+    def stance_states(self, version: str) -> dict[str, tuple[bool, Optional[str]]]:
+        """hash -> (is its plain stance stored, the signature of its stored stance with
+        learned furniture dropped), in one query."""
+        return {h: (bool(has), rsig) for h, has, rsig in self.db.execute(
+            "SELECT hash, stance IS NOT NULL, CASE WHEN rstance IS NULL THEN NULL ELSE rsig END "
+            "FROM analyses WHERE version=?", (version,))}
+
+    def set_stances(self, version: str, rows: list[tuple[str, str, bytes]]):
+        """Keep packed stances: (hash, "", stance) is the plain one, (hash, signature,
+        stance) the one with that document's learned furniture dropped. A cache
+        write: a read-only or busy index only costs time later."""
         if not rows:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("UPDATE analyses SET stance=? WHERE hash=? AND version=?",
+                                [(st, h, version) for h, sig, st in rows if not sig])
             self.db.executemany("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
-                                [(sig, pack(st), h, version) for h, sig, st in rows])
+                                [(sig, st, h, version) for h, sig, st in rows if sig])
             self.db.execute("COMMIT")
         except sqlite3.OperationalError:
             try:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
-                pass    # a cache write, as in set_recurring_stance
-
-    def set_recurring_stance(self, h: str, version: str, sig: str, stance: dict):
-        try:
-            self.db.execute("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
-                            (sig, pack(stance), h, version))
-        except sqlite3.OperationalError:
-            pass  # a cache write; a read-only or busy index only costs time later
+                pass
 
     # The learned furniture depends only on the analyser version and the set of
     # documents; the last result is kept so an unchanged corpus need not recount.
@@ -384,7 +395,7 @@ class Store:
         try:
             self.db.execute("INSERT OR REPLACE INTO info VALUES ('learned', ?)", (value,))
         except sqlite3.OperationalError:
-            pass  # a cache write, as in set_recurring_stance
+            pass  # a cache write, as in set_stances
 
     def keys_of(self, version: str, keys: Iterable[str], hashes: Iterable[str]) -> dict[str, list[str]]:
         """For each given document, which of the given keys it holds."""

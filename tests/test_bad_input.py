@@ -76,7 +76,7 @@ def test_binary_file_reported_not_analysed(tmp_path, data):
     c = run_both(corpus_with(tmp_path, {"image.txt": data}))
     f = by_name(c)["image.txt"]
     assert f.status == "failed" and "binary" in f.error
-    assert f.analysis is None
+    assert f.packed is None and f.stance is None
     assert not c.store.has_analysis(f.hash, c.version)
     assert f not in c.docs()
     assert_good_analysed(c)

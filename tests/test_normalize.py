@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import REAL, ROOT, SAMPLE, ranges
 
 from ipcorpus.document import document_from_bytes, load_document
+from ipcorpus import normalize
 from ipcorpus.normalize import count_damage, fold, normalize_lines
 
 
@@ -76,6 +77,34 @@ def test_traditional_lines_converted_only_where_traditional():
     out, script = normalize_lines(["創始人個人IP與賬號矩陣", "小米的账号矩阵", "ASCII only"])
     assert [ln.text for ln in out] == ["创始人个人IP与账号矩阵", "小米的账号矩阵", "ASCII only"]
     assert script == "traditional"
+
+
+def _opencc(text):
+    from opencc import OpenCC
+    return OpenCC("t2s").convert(text)
+
+
+def test_fast_conversion_is_opencc_on_the_traditional_samples(sample_gold):
+    lines = [ln.original for name, g in sorted(sample_gold.items()) if g["script"].startswith("traditional")
+             for ln in load_document(str(SAMPLE / name)).lines]
+    assert len(lines) > 20
+    for line in lines:
+        assert normalize.to_simplified(line) == _opencc(line), line
+
+
+_, _PHRASES = normalize._t2s_fast()
+_PHRASE_KEYS = _PHRASES.pattern.replace("\\", "").split("|")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(sorted(normalize.script_sets()[0])), st.sampled_from(_PHRASE_KEYS),
+                          st.sampled_from(list("乾於著麼，。 、（）-!?雷軍小米AB12")), st.characters()),
+                max_size=30))
+def test_fast_conversion_is_opencc_on_any_text(parts):
+    # Phrases side by side and overlapping, multi-valued characters (乾 -> 干),
+    # separators and anything else: the same text as opencc gives.
+    text = "".join(parts)
+    assert normalize.to_simplified(text) == _opencc(text)
 
 
 def test_characters_shared_by_both_scripts_are_not_converted():

@@ -311,3 +311,73 @@ def test_run_order_is_the_walk_order(tmp_path):
     corpus = run([str(c)], Options(jobs=1, no_cache=True))
     from ipcorpus.source import iter_paths
     assert [f.path for f in corpus.files] == list(iter_paths([str(c)]))
+
+
+# -- scoring: once per document, after learning ------------------------------------
+
+@pytest.fixture
+def scored(monkeypatch):
+    """Count the documents scored (in-process runs only)."""
+    calls = []
+    real = pipeline.stance_record
+
+    def counting(analysis, *args, **kwargs):
+        calls.append(len(analysis["text"]))
+        return real(analysis, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "stance_record", counting)
+    return calls
+
+
+_ARTICLES = [
+    "小米的经验说明，创始人亲自出镜是品牌最便宜的广告，雷军的个人IP让用户记住了产品。",
+    "企业不能把所有声量押在老板一个人身上，高管、工程师和员工账号组成的矩阵更稳。",
+    "格力的董明珠亲自直播带货，创始人站在台前，消费者因为信任她而信任品牌。",
+    "去雷军化并不是否定创始人，而是让更多员工账号和品牌账号一起发声，形成组织化发声。",
+]
+
+
+def _recurring_corpus(root):
+    """Articles that share a short line before their text: learned furniture."""
+    root.mkdir(parents=True, exist_ok=True)
+    for i, body in enumerate(_ARTICLES):
+        text = f"品牌观察第{i + 1}期\n\n品牌故事第三季\n\n{body}\n\n{body[::-1]}。\n"
+        (root / f"a{i}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_each_document_scored_once_after_learning(tmp_path, scored):
+    c = _recurring_corpus(tmp_path / "c")
+    corpus = run([str(c)], Options(jobs=1))
+    assert corpus.affected, "the shared line was not learned as furniture"
+    assert len(scored) == len({f.hash for f in corpus.docs()})
+    # The stances read back are those scored with the furniture dropped.
+    for f in corpus.docs():
+        a = corpus.analysis(f)
+        kept = {e["line"] for e in corpus.stance(f)["evidence"]}
+        assert all(a["verdicts"][ln - 1][0] == "keep" for ln in kept)
+    scored.clear()
+    again = run([str(c)], Options(jobs=1))
+    assert [again.stance(f) for f in again.docs()] == [corpus.stance(f) for f in corpus.docs()]
+    assert scored == [], "an unchanged corpus was scored again"
+
+
+def test_stances_missing_from_the_index_are_scored_again(tmp_path, scored):
+    # A run killed between analysing and scoring leaves analyses without stances.
+    c = _recurring_corpus(tmp_path / "c")
+    first = run([str(c)], Options(jobs=1))
+    want = [first.stance(f) for f in first.docs()]
+    first.store.db.execute("UPDATE analyses SET stance=NULL, rsig=NULL, rstance=NULL")
+    scored.clear()
+    again = run([str(c)], Options(jobs=1))
+    assert set(_status(again).values()) == {"unchanged"}
+    assert len(scored) == len({f.hash for f in again.docs()})
+    assert [again.stance(f) for f in again.docs()] == want
+
+
+def test_without_the_scoring_pass_stances_come_on_demand(tmp_path, scored):
+    c = _recurring_corpus(tmp_path / "c")
+    lazy = run([str(c)], Options(jobs=1, stances=False, no_cache=True))
+    assert scored == []
+    eager = run([str(c)], Options(jobs=1, no_cache=True))
+    assert [lazy.stance(f) for f in lazy.docs()] == [eager.stance(f) for f in eager.docs()]

@@ -48,23 +48,12 @@ def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
 
     _blocks(texts, rule, blank, rules, values)
     _related_list(plain, rule, blank, rules)
-    active = rules.active()
-    edge_rules = [r for r in active if r.zone == "edge"]
-    any_rules = [r for r in active if r.zone != "edge"]
-    # The length and prose checks of Rule.match, inlined: most (line, rule) pairs end
-    # there, and this loop runs for every line against every rule.
-    checks = [(r, r.max_len, r.on == "text", r.prose, r.regexes) for r in any_rules]
+    edge_rules = [r for r in rules.active() if r.zone == "edge"]
     for i in range(n):
         if blank[i] or rule[i]:
             continue
         b, t = plain[i], texts[i]
-        lb, lt = len(b), len(t)
-        prose = is_prose(b)
-        for r, max_len, on_text, prose_ok, regexes in checks:
-            if max_len is not None and (lt if on_text else lb) > max_len:
-                continue
-            if prose and not prose_ok and not on_text:
-                continue
+        for r, on_text, regexes in rules.line_rules(is_prose(b), len(t), len(b)):
             s = t if on_text else b
             m = None
             for rx in regexes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -32,14 +33,20 @@ class Rule:
     default: bool = True       # off-by-default rules run only with --drop-rule
     prose: bool = False        # may fire on a prose-like line
 
+    def applies(self, prose: bool, len_text: int, len_bare: int) -> bool:
+        """May this rule fire on a line of these lengths whose bare text is (or is
+        not) prose-like? Its length limit, and the prose guard of most families."""
+        on_text = self.on == "text"
+        if self.max_len is not None and (len_text if on_text else len_bare) > self.max_len:
+            return False
+        return self.prose or on_text or not prose
+
     def match(self, bare: str, text: str, prose: Optional[bool] = None) -> Optional[re.Match]:
         """The match that drops the line, or None. `prose` (is the bare text prose-like)
         may be passed in when the caller already knows it."""
+        if not self.applies(is_prose(bare) if prose is None else prose, len(text), len(bare)):
+            return None
         s = text if self.on == "text" else bare
-        if self.max_len is not None and len(s) > self.max_len:
-            return None
-        if not self.prose and self.on == "bare" and (is_prose(bare) if prose is None else prose):
-            return None
         for rx in self.regexes:
             m = rx.search(s)
             if m:
@@ -115,6 +122,9 @@ class RuleSet:
     packs: tuple[Pack, ...]
     disabled: frozenset = frozenset()   # --keep-rule: lines these would drop are kept
     enabled: frozenset = frozenset()    # --drop-rule: off-by-default rules turned on
+    _limits: Optional[list] = field(default=None, init=False, repr=False, compare=False)
+    _any: list = field(default_factory=list, init=False, repr=False, compare=False)
+    _classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def active(self) -> list[Rule]:
         out = []
@@ -125,6 +135,22 @@ class RuleSet:
                 if r.default or r.name in self.enabled:
                     out.append(r)
         return out
+
+    def line_rules(self, prose: bool, len_text: int, len_bare: int) -> list[tuple[Rule, bool, tuple]]:
+        """(rule, on text?, regexes) of the active zone-any rules that may fire on such a
+        line, in order. Lines fall into a few classes (prose or not, and where each
+        length lies among the rules' limits), so each class is worked out once, not
+        every rule checked on every line."""
+        if self._limits is None:
+            self._any = [r for r in self.active() if r.zone != "edge"]
+            self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
+            self._classes = {}
+        key = (prose, bisect_left(self._limits, len_text), bisect_left(self._limits, len_bare))
+        got = self._classes.get(key)
+        if got is None:
+            got = self._classes[key] = [(r, r.on == "text", r.regexes) for r in self._any
+                                        if r.applies(prose, len_text, len_bare)]
+        return got
 
     def on(self, name: str) -> bool:
         return name not in self.disabled
