@@ -9,12 +9,15 @@ import zlib
 from dataclasses import asdict
 from typing import Optional
 
-from ipcorpus.document import document_from_bytes
-from ipcorpus.noise.clean import clean, Cleaned
+from typing import TYPE_CHECKING
+
 from ipcorpus.noise.text import cjk_count, is_prose
-from ipcorpus.sentences import units
-from ipcorpus.stance import stance_of
-from ipcorpus.stance.lexicon import get_lexicon
+
+if TYPE_CHECKING:
+    from ipcorpus.noise.clean import Cleaned
+
+# Cleaning and scoring are imported where they run: a run that finds nothing
+# changed (and the worker-less main process) never loads them.
 
 RECUR_MAX_LEN = 40        # only short lines can be learned as furniture
 _DIGITS = re.compile(r"\d+")
@@ -34,7 +37,7 @@ def line_key(plain: str) -> str:
     return _NOISE_CHARS.sub("", _DIGITS.sub("0", plain.lower()))
 
 
-def analyse_cleaned(c: Cleaned, lexicon_files: tuple = (), with_stance: bool = True) -> tuple[dict, Optional[dict]]:
+def analyse_cleaned(c: "Cleaned", lexicon_files: tuple = (), with_stance: bool = True) -> tuple[dict, Optional[dict]]:
     """(analysis record, stance record) of a cleaned document; the stance record is
     None without `with_stance` (scoring may load jieba, which a caller may not need)."""
     doc = c.doc
@@ -74,6 +77,9 @@ def analyse_cleaned(c: Cleaned, lexicon_files: tuple = (), with_stance: bool = T
 
 
 def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
+    from ipcorpus.sentences import units
+    from ipcorpus.stance.aggregate import stance_of
+    from ipcorpus.stance.lexicon import get_lexicon
     kept = [(i + 1, analysis["plain"][i], analysis["text"][i])
             for i, (action, _) in enumerate(analysis["verdicts"]) if action == "keep"]
     meta = analysis["meta"]
@@ -87,6 +93,8 @@ def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
 
 def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = (),
                   with_stance: bool = True) -> tuple[dict, Optional[dict]]:
+    from ipcorpus.document import document_from_bytes
+    from ipcorpus.noise.clean import clean
     doc = document_from_bytes(path, data)
     return analyse_cleaned(clean(doc, rules), lexicon_files, with_stance)
 

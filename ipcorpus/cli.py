@@ -130,9 +130,10 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
                    user_rules=tuple(clean.get("rule", ())), lexicons=lex)
     if "max_size" in corpus:
         opts.max_bytes = int(corpus["max_size"])
-    # Validate rule names and patterns now, so a typo is a usage error up front.
-    from ipcorpus.noise.rules import make_ruleset
-    make_ruleset({"rule": list(opts.user_rules)} if opts.user_rules else None, keep, drop)
+    if keep or drop or opts.user_rules:
+        # Validate rule names and patterns now, so a typo is a usage error up front.
+        from ipcorpus.noise.rules import make_ruleset
+        make_ruleset({"rule": list(opts.user_rules)} if opts.user_rules else None, keep, drop)
     for path in lex:
         if not os.path.isfile(path):
             raise IpcorpusError(f"{path}: no such lexicon file")
@@ -244,7 +245,10 @@ def stance(paths: List[str] = PathsArg,
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     corpus, hard = _run(paths, opts, out)
-    stance_output(corpus, out, evidence=evidence, by=by, labels=tuple(label or ()))
+    from ipcorpus.results import render
+    options = {"evidence": evidence, "by": by, "labels": sorted(label or ())}
+    render(corpus, out, "stance", options,
+           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=tuple(label or ())))
     _finish(corpus, hard)
 
 

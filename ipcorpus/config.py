@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from typing import Optional
 
 from ipcorpus.errors import IpcorpusError
@@ -26,6 +25,7 @@ def find_config(paths: list[str], explicit: Optional[str]) -> Optional[str]:
 def load_config(path: Optional[str]) -> dict:
     if not path:
         return {}
+    import tomllib
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

@@ -51,29 +51,30 @@ class Options:
         return f"{ANALYSER_VERSION}-{digest}"
 
 
-_FINGERPRINT: Optional[str] = None
+_FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
                      "models.py", "nlp.py"}
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(everything: bool = False) -> str:
     """A digest of the analyser's source and data files, so that any change to them
     (an upgrade, a lexicon edit) re-analyses instead of serving stale results.
     Rendering and command code is left out: changing how results are printed must
-    not throw the index away."""
-    global _FINGERPRINT
-    if _FINGERPRINT is None:
+    not throw the index away. With `everything`, the whole package: what decides
+    a command's printed output (results.py)."""
+    if everything not in _FINGERPRINTS:
         root = Path(__file__).resolve().parent
         h = hashlib.blake2b(digest_size=8)
         for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
             rel = p.relative_to(root)
-            if "__pycache__" in p.parts or (len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES):
+            if "__pycache__" in p.parts or \
+                    (not everything and len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES):
                 continue
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
-        _FINGERPRINT = h.hexdigest()
-    return _FINGERPRINT
+        _FINGERPRINTS[everything] = h.hexdigest()
+    return _FINGERPRINTS[everything]
 
 
 @dataclass
@@ -101,7 +102,8 @@ class Corpus:
     pruned: int = 0
     recurring: set = field(default_factory=set)
     affected: dict = field(default_factory=dict)     # hash -> signature of its learned lines
-    learned_keys: dict = field(default_factory=dict)  # hash -> its learned line keys
+    learned_key: Optional[str] = None                 # names the learned furniture in the index
+    _learned_keys: Optional[dict] = None              # hash -> its learned line keys (keys_of)
     stances: dict = field(default_factory=dict)       # hash -> packed stance scored in this run
 
     def docs(self) -> list[FileResult]:
@@ -119,8 +121,16 @@ class Corpus:
         """The document's analysis with learned furniture dropped (a fresh copy)."""
         a = unpack(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
         if f.hash in self.affected:
-            drop_recurring(a, set(self.learned_keys[f.hash]))
+            drop_recurring(a, set(self.keys_of(f.hash)))
         return a
+
+    def keys_of(self, h: str) -> list:
+        """The learned line keys document `h` holds (read from the index on first use:
+        a run that drops nothing need not load them)."""
+        if self._learned_keys is None:
+            got = self.store.learned_keys(self.learned_key) if self.store is not None else None
+            self._learned_keys = got if got is not None else _relearn(self)
+        return self._learned_keys.get(h, [])
 
     def stance(self, f: FileResult) -> dict:
         """The document's stance, scored once with its learned furniture dropped
@@ -273,6 +283,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
     version = opts.version()
     corpus = Corpus([], opts, store, version, notes)
     rows = store.file_rows() if store else {}
+    analysed = store.analysed(version) if store else set()
     results: list[FileResult] = []
     pending: list[tuple[int, bytes]] = []
     progress("total", len(files))
@@ -288,7 +299,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             continue
         row = rows.get(ap)
         if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
-            if row[3] == "ok" and store.has_analysis(row[2], version):
+            if row[3] == "ok" and row[2] in analysed:
                 fr.status, fr.hash = "unchanged", row[2]
                 progress(1)
                 continue
@@ -309,7 +320,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             progress(1)
             continue
         fr.hash = content_hash(data)
-        if row and row[2] == fr.hash and row[3] == "ok" and store.has_analysis(fr.hash, version):
+        if row and row[2] == fr.hash and row[3] == "ok" and fr.hash in analysed:
             fr.status = "unchanged"
             store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                                   "hash": fr.hash, "status": "ok"}])
@@ -367,6 +378,17 @@ def _settle(corpus: Corpus, pool: _Pool):
     often: those analysed in this run), once, by the worker pool when there are
     many; kept in the index, so a later run with the same furniture reads it."""
     store, version = corpus.store, corpus.version
+    mark = None
+    if store is not None:
+        # Names this run's documents and their furniture: when the last run that
+        # stored every stance had the same, there is nothing to look for.
+        h = hashlib.blake2b(f"{version} {corpus.learned_key}".encode(), digest_size=16)
+        for x in sorted({f.hash for f in corpus.docs()}):
+            h.update(x.encode())
+            h.update(corpus.affected.get(x, "").encode())
+        mark = h.hexdigest()
+        if store.settled() == mark:
+            return
     states = store.stance_states(version) if store is not None else {}
     todo: dict[str, tuple] = {}
     for f in corpus.docs():
@@ -376,34 +398,36 @@ def _settle(corpus: Corpus, pool: _Pool):
         has, rsig = states.get(f.hash, (False, None))
         if (rsig != sig) if sig else not has:
             todo[f.hash] = (sig, f)
-    if not todo:
-        return
     hashes = list(todo)
 
     def jobs():
         for h in hashes:
             sig, f = todo[h]
             blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)
-            yield blob, (corpus.learned_keys.get(h, ()) if sig else ())
+            yield blob, (corpus.keys_of(h) if sig else ())
 
-    if pool.wanted(len(hashes)):
+    if len(hashes) > 1 and pool.wanted(len(hashes)):
         out = pool.map(_stance_job, jobs(), len(hashes))
     else:
         _init_worker(corpus.options)
         out = map(_stance_job, jobs())
-    done = []
+    done, stored = [], True
     try:
         for h, blob in zip(hashes, out):
             if isinstance(blob, bytes):
                 corpus.stances[h] = blob
                 done.append((h, todo[h][0], blob))
                 if store is not None and len(done) >= BATCH:
-                    store.set_stances(version, done)
+                    stored &= store.set_stances(version, done)
                     done = []
+            else:
+                stored = False
     except Exception:  # noqa: BLE001 - a broken pool: Corpus.stance scores what is missing
-        pass
+        stored = False
     if store is not None:
-        store.set_stances(version, done)
+        stored &= store.set_stances(version, done)
+        if stored:
+            store.set_settled(mark)
 
 
 def _learn(corpus: Corpus):
@@ -411,21 +435,21 @@ def _learn(corpus: Corpus):
     furniture where they stand outside an article's core."""
     docs = corpus.docs()
     hashes = [f.hash for f in docs]
-    if corpus.store is not None:
+    store, version = corpus.store, corpus.version
+    if store is not None:
         # Learn from everything the index holds, so that a command naming one file
         # (show a.txt:12, check new.txt) sees the furniture its corpus taught.
-        hashes = sorted(set(hashes) | corpus.store.ok_hashes(corpus.version))
+        hashes = sorted(set(hashes) | store.ok_hashes(version))
     if len(hashes) < RECUR_MIN:
         return
-    if corpus.store is not None:
-        got = corpus.store.learned(corpus.version, hashes)
+    if store is not None:
+        got = store.learned(version, hashes)
         if got is not None:
-            recurring, per_doc = got
-        else:
-            counts = corpus.store.key_counts(corpus.version, hashes)
-            recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
-            per_doc = corpus.store.keys_of(corpus.version, recurring, hashes) if recurring else {}
-            corpus.store.set_learned(corpus.version, hashes, recurring, per_doc)
+            corpus.learned_key, corpus.recurring, corpus.affected = got
+            return
+        counts = store.key_counts(version, hashes)
+        recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
+        per_doc = store.keys_of(version, recurring, hashes) if recurring else {}
     else:
         fps: dict[str, set] = {}
         for f in docs:
@@ -433,9 +457,23 @@ def _learn(corpus: Corpus):
                 fps.setdefault(k, set()).add(f.packed["fp"])
         recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
         per_doc = {f.hash: sorted(recurring.intersection(f.packed["keys"])) for f in docs}
-    corpus.recurring = recurring
-    corpus.learned_keys = {h: ks for h, ks in per_doc.items() if ks}
-    # The signature names the learned lines a document holds: its cached result
+    per_doc = {h: ks for h, ks in per_doc.items() if ks}
+    corpus.recurring, corpus._learned_keys = recurring, per_doc
+    # The signature names the learned lines a document holds: its stored stance
     # stays valid while that set is the same.
     corpus.affected = {h: hashlib.blake2b("\n".join(ks).encode(), digest_size=8).hexdigest()
-                       for h, ks in per_doc.items() if ks}
+                       for h, ks in per_doc.items()}
+    if store is not None:
+        corpus.learned_key = store.set_learned(version, hashes, recurring, corpus.affected, per_doc)
+
+
+def _relearn(corpus: Corpus) -> dict:
+    """Each affected document's learned keys, when the index no longer holds them
+    (a concurrent run learned from another set meanwhile): its candidate lines
+    that are recurring furniture."""
+    out = {}
+    for f in corpus.docs():
+        if f.hash in corpus.affected and f.hash not in out:
+            a = unpack(f.packed["blob"]) if f.packed is not None else corpus.store.analysis(f.hash, corpus.version)[0]
+            out[f.hash] = sorted({k for k, _ in a.get("candidates", []) if k in corpus.recurring})
+    return out

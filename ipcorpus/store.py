@@ -12,13 +12,16 @@ import os
 import sqlite3
 import sys
 import time
+import weakref
 import zlib
 from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
 
 SCHEMA_VERSION = 4
-_DATA_TABLES = ("files", "analyses", "linekeys")
+_DATA_TABLES = ("files", "analyses", "linekeys", "results")
+RESULTS_KEPT = 8                  # printed outputs kept (results.py)
+RESULT_MAX = 64 << 20             # ... each at most this many bytes
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
@@ -27,6 +30,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
     PRIMARY KEY (hash, version));
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, used INTEGER, data BLOB);
 CREATE TABLE IF NOT EXISTS linekeys (
     hash TEXT, version TEXT, key TEXT, fp TEXT);
 CREATE INDEX IF NOT EXISTS linekeys_key ON linekeys (key);
@@ -133,6 +137,41 @@ def _replaceable(path: str) -> bool:
             or os.path.basename(os.path.dirname(os.path.abspath(path))) == ".ipcorpus")
 
 
+_STAMP = "-ok"
+
+
+def _stamp(path: str) -> str:
+    """Size and time of the index and its WAL file."""
+    parts = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(path + suffix)
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return " ".join(parts)
+
+
+def _read_stamp(path: str) -> Optional[str]:
+    try:
+        with open(path + _STAMP, encoding="ascii") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _close_and_stamp(db: sqlite3.Connection, path: str):
+    try:
+        db.close()
+    except sqlite3.Error:
+        return
+    try:
+        with open(path + _STAMP, "w", encoding="ascii") as fh:
+            fh.write(_stamp(path))
+    except OSError:
+        pass        # a read-only folder: the next run checks the index again
+
+
 def _busy(e: Exception) -> bool:
     return "locked" in str(e) or "busy" in str(e)
 
@@ -157,6 +196,9 @@ class Store:
         except OSError as e:
             raise IpcorpusError(f"cannot create index folder {parent}: {e.strerror}") from None
         self.db = self._open()
+        # Closed and stamped when the run ends (or the store is dropped), so the
+        # next run knows whether anything touched the index since (see _prepare).
+        self._finish = weakref.finalize(self, _close_and_stamp, self.db, self.path)
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -169,7 +211,7 @@ class Store:
                 raise IpcorpusError(f"{self.path} is not an SQLite database; not replacing it "
                                     f"(remove it or choose another --db)") from None
             print(f"ipcorpus: warning: index {self.path} is corrupt ({e}); rebuilding it", file=sys.stderr)
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", _STAMP):
                 try:
                     os.remove(self.path + suffix)
                 except FileNotFoundError:
@@ -195,17 +237,22 @@ class Store:
             pause = min(pause * 2, 0.5)
 
     def _connect(self) -> sqlite3.Connection:
+        # quick_check reads every page (70 ms for a 2,000-article index), so it runs
+        # only when the files changed since an ipcorpus run last closed them (a
+        # crash, a copy, a damaged disk); looked at before connecting, which makes
+        # a WAL file.
+        touched = _read_stamp(self.path) != _stamp(self.path)
         try:
             db = sqlite3.connect(self.path, timeout=self.BUSY_WAIT, isolation_level=None)
         except sqlite3.OperationalError as e:
             raise IpcorpusError(f"cannot use index {self.path}: {e}") from None
         try:
-            return self._prepare(db)
+            return self._prepare(db, touched)
         except BaseException:
             db.close()      # a retry must not leave this connection holding a lock
             raise
 
-    def _prepare(self, db: sqlite3.Connection) -> sqlite3.Connection:
+    def _prepare(self, db: sqlite3.Connection, touched: bool) -> sqlite3.Connection:
         try:
             db.execute(f"PRAGMA busy_timeout={int(self.BUSY_WAIT * 1000)}")
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -218,9 +265,10 @@ class Store:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            row = db.execute("PRAGMA quick_check").fetchone()
-            if row and row[0] != "ok":
-                raise sqlite3.DatabaseError(row[0])
+            if touched:
+                row = db.execute("PRAGMA quick_check").fetchone()
+                if row and row[0] != "ok":
+                    raise sqlite3.DatabaseError(row[0])
             db.executescript(_SCHEMA)
             if self._schema(db) != str(SCHEMA_VERSION):
                 # Another layout (or none recorded): rebuild the tables, since
@@ -247,7 +295,7 @@ class Store:
         return str(got[0]) if got else None
 
     def close(self):
-        self.db.close()
+        self._finish()
 
     # files -----------------------------------------------------------------
     def file_rows(self) -> dict[str, tuple]:
@@ -342,18 +390,50 @@ class Store:
             "SELECT hash, stance IS NOT NULL, CASE WHEN rstance IS NULL THEN NULL ELSE rsig END "
             "FROM analyses WHERE version=?", (version,))}
 
-    def set_stances(self, version: str, rows: list[tuple[str, str, bytes]]):
+    def set_stances(self, version: str, rows: list[tuple[str, str, bytes]]) -> bool:
         """Keep packed stances: (hash, "", stance) is the plain one, (hash, signature,
         stance) the one with that document's learned furniture dropped. A cache
-        write: a read-only or busy index only costs time later."""
+        write: a read-only or busy index only costs time later (False)."""
         if not rows:
-            return
+            return True
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("UPDATE analyses SET stance=? WHERE hash=? AND version=?",
                                 [(st, h, version) for h, sig, st in rows if not sig])
             self.db.executemany("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
                                 [(sig, st, h, version) for h, sig, st in rows if sig])
+            self.db.execute("COMMIT")
+            return True
+        except sqlite3.OperationalError:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            return False
+
+    def result(self, key: str) -> Optional[str]:
+        """A command's printed output kept under `key` (results.py), or None."""
+        try:
+            row = self.db.execute("SELECT data FROM results WHERE key=?", (key,)).fetchone()
+            if row is None:
+                return None
+            self.db.execute("UPDATE results SET used=? WHERE key=?", (time.time_ns(), key))
+            return zlib.decompress(row[0]).decode("utf-8")
+        except (sqlite3.OperationalError, zlib.error, UnicodeDecodeError):
+            return None
+
+    def set_result(self, key: str, text: str):
+        """Keep a printed output, and only the RESULTS_KEPT most recently used. A
+        cache write: failures only cost time later."""
+        data = text.encode("utf-8")
+        if len(data) > RESULT_MAX:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)",
+                            (key, time.time_ns(), zlib.compress(data, 1)))
+            self.db.execute("DELETE FROM results WHERE key NOT IN "
+                            "(SELECT key FROM results ORDER BY used DESC LIMIT ?)", (RESULTS_KEPT,))
             self.db.execute("COMMIT")
         except sqlite3.OperationalError:
             try:
@@ -376,24 +456,56 @@ class Store:
             "SELECT DISTINCT f.hash FROM files f JOIN analyses a ON a.hash = f.hash AND a.version = ? "
             "WHERE f.status = 'ok'", (version,))}
 
-    def learned(self, version: str, hashes: Iterable[str]) -> Optional[tuple[set, dict]]:
-        """(recurring keys, hash -> its learned keys) saved for exactly these documents."""
-        row = self.db.execute("SELECT value FROM info WHERE key='learned'").fetchone()
-        if not row or not row[0]:
+    def analysed(self, version: str) -> set[str]:
+        """Content hashes that have an analysis by this analyser version."""
+        return {h for (h,) in self.db.execute("SELECT hash FROM analyses WHERE version=?", (version,))}
+
+    def learned(self, version: str, hashes: Iterable[str]) -> Optional[tuple[str, set, dict]]:
+        """(its key, recurring keys, hash -> signature of its learned keys) saved for
+        exactly these documents; each one's learned keys are in learned_keys."""
+        key = self._learned_key(version, hashes)
+        got = self._info_json("learned")
+        if not isinstance(got, dict) or got.get("key") != key:
             return None
         try:
-            got = json.loads(row[0])
-            if got.get("key") != self._learned_key(version, hashes):
-                return None
-            return set(got["recurring"]), got["per_doc"]
-        except (ValueError, TypeError, KeyError, AttributeError):
+            return key, set(got["recurring"]), dict(got["affected"])
+        except (TypeError, KeyError, ValueError):
             return None
 
-    def set_learned(self, version: str, hashes: Iterable[str], recurring: set, per_doc: dict):
-        value = json.dumps({"key": self._learned_key(version, hashes), "recurring": sorted(recurring),
-                            "per_doc": per_doc}, ensure_ascii=False, separators=(",", ":"))
+    def learned_keys(self, key: str) -> Optional[dict]:
+        """hash -> its learned line keys, saved with the learned furniture `key`."""
+        got = self._info_json("learned_keys")
+        if isinstance(got, dict) and got.get("key") == key and isinstance(got.get("per_doc"), dict):
+            return got["per_doc"]
+        return None
+
+    def set_learned(self, version: str, hashes: Iterable[str], recurring: set, affected: dict,
+                    per_doc: dict) -> str:
+        key = self._learned_key(version, hashes)
+        self._set_info("learned", {"key": key, "recurring": sorted(recurring), "affected": affected})
+        self._set_info("learned_keys", {"key": key, "per_doc": per_doc})
+        return key
+
+    def settled(self) -> Optional[str]:
+        """The learned-furniture key under which every document's stance was last
+        stored (pipeline._settle), so an unchanged corpus need not look again."""
+        got = self._info_json("settled")
+        return got if isinstance(got, str) else None
+
+    def set_settled(self, key: Optional[str]):
+        self._set_info("settled", key)
+
+    def _info_json(self, name: str):
+        row = self.db.execute("SELECT value FROM info WHERE key=?", (name,)).fetchone()
         try:
-            self.db.execute("INSERT OR REPLACE INTO info VALUES ('learned', ?)", (value,))
+            return json.loads(row[0]) if row and row[0] else None
+        except ValueError:
+            return None
+
+    def _set_info(self, name: str, value):
+        try:
+            self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
+                            (name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
         except sqlite3.OperationalError:
             pass  # a cache write, as in set_stances
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, SAMPLE
 
 from ipcorpus.document import load_document
-from ipcorpus.noise import clean
+from ipcorpus.noise.clean import clean
 from ipcorpus.noise.meta import iso_date
 
 GOLD = json.loads((DATA / "sample_gold.json").read_text(encoding="utf-8"))["files"]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ipcorpus.cli import app
 from ipcorpus.document import document_from_bytes
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.noise import clean
+from ipcorpus.noise.clean import clean
 from ipcorpus.noise.rules import BUILTIN, builtin_packs, make_ruleset
 from ipcorpus.source import split_lines
 

@@ -368,11 +368,22 @@ def test_stances_missing_from_the_index_are_scored_again(tmp_path, scored):
     first = run([str(c)], Options(jobs=1))
     want = [first.stance(f) for f in first.docs()]
     first.store.db.execute("UPDATE analyses SET stance=NULL, rsig=NULL, rstance=NULL")
+    first.store.db.execute("DELETE FROM info WHERE key='settled'")
     scored.clear()
     again = run([str(c)], Options(jobs=1))
     assert set(_status(again).values()) == {"unchanged"}
     assert len(scored) == len({f.hash for f in again.docs()})
     assert [again.stance(f) for f in again.docs()] == want
+    # Lost behind the marker's back: scored when asked for, and kept.
+    again.store.db.execute("UPDATE analyses SET stance=NULL, rsig=NULL, rstance=NULL")
+    scored.clear()
+    third = run([str(c)], Options(jobs=1))
+    assert scored == []
+    assert [third.stance(f) for f in third.docs()] == want
+    assert len(scored) == len({f.hash for f in third.docs()})
+    scored.clear()
+    fourth = run([str(c)], Options(jobs=1))
+    assert [fourth.stance(f) for f in fourth.docs()] == want and scored == []
 
 
 def test_without_the_scoring_pass_stances_come_on_demand(tmp_path, scored):

@@ -2,7 +2,7 @@
 from conftest import SAMPLE, ranges
 
 from ipcorpus.document import load_document
-from ipcorpus.noise import clean
+from ipcorpus.noise.clean import clean
 
 
 def test_every_body_line_kept_and_noise_dropped(sample_gold):

@@ -10,9 +10,10 @@ import pytest
 from conftest import DATA, REAL, ROOT, SAMPLE, ranges
 
 from ipcorpus.document import load_document
-from ipcorpus.noise import clean
+from ipcorpus.noise.clean import clean
 from ipcorpus.sentences import units
-from ipcorpus.stance import get_lexicon, stance_of
+from ipcorpus.stance.aggregate import stance_of
+from ipcorpus.stance.lexicon import get_lexicon
 
 CASES = json.loads((DATA / "stance_cases.json").read_text(encoding="utf-8"))
 
@@ -127,7 +128,7 @@ def test_jieba_only_when_a_target_and_a_negation_are_found():
     code = (
         "import sys\n"
         "from ipcorpus.sentences import units\n"
-        "from ipcorpus.stance import stance_of, get_lexicon\n"
+        "from ipcorpus.stance.aggregate import stance_of\nfrom ipcorpus.stance.lexicon import get_lexicon\n"
         "def run(t):\n"
         "    s = stance_of(units([(1, t, t)]), get_lexicon())\n"
         "    print(s.label, 'jieba' in sys.modules)\n"

@@ -165,6 +165,35 @@ def test_corrupt_index_rebuilt_with_a_warning(tmp_path, capsys, content):
     assert list(s.file_rows()) == ["/a"]
 
 
+def test_integrity_checked_only_when_touched_since_the_last_close(tmp_path, monkeypatch):
+    statements = []
+    real = sqlite3.connect
+
+    def traced(*a, **kw):
+        con = real(*a, **kw)
+        con.set_trace_callback(statements.append)
+        return con
+
+    monkeypatch.setattr(store_mod.sqlite3, "connect", traced)
+    p = tmp_path / "i.sqlite"
+    s = Store(str(p))                         # new: checked
+    s.save("v", [_record("/a")])
+    s.close()
+    assert any("quick_check" in q for q in statements)
+    statements.clear()
+    Store(str(p)).close()                     # closed cleanly since: not checked
+    assert not any("quick_check" in q for q in statements)
+    st = p.stat()
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1))      # touched by something else
+    statements.clear()
+    Store(str(p)).close()
+    assert any("quick_check" in q for q in statements)
+    (tmp_path / "i.sqlite-ok").unlink()       # a run that never closed (killed)
+    statements.clear()
+    Store(str(p)).close()
+    assert any("quick_check" in q for q in statements)
+
+
 def test_damaged_pages_rebuilt(tmp_path, capsys):
     p = tmp_path / "i.sqlite"
     s = Store(str(p))

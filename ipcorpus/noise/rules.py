@@ -8,7 +8,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Optional
 
@@ -25,13 +25,18 @@ class Rule:
     name: str
     family: str
     description: str
-    regexes: tuple[re.Pattern, ...]
+    patterns: tuple[str, ...]
     pack: str
     max_len: Optional[int] = None
     zone: str = "any"          # any | edge
     on: str = "bare"           # bare | text
     default: bool = True       # off-by-default rules run only with --drop-rule
     prose: bool = False        # may fire on a prose-like line
+
+    @cached_property
+    def regexes(self) -> tuple[re.Pattern, ...]:
+        # Compiled on first use: a run that analyses nothing (warm) never needs them.
+        return tuple(re.compile(p) for p in self.patterns)
 
     def applies(self, prose: bool, len_text: int, len_bare: int) -> bool:
         """May this rule fire on a line of these lengths whose bare text is (or is
@@ -82,25 +87,29 @@ BUILTIN = {
 }
 
 
-def _compile(patterns: Iterable[str], where: str) -> tuple[re.Pattern, ...]:
+def _compile(patterns: Iterable[str], where: str, flags: int = 0) -> tuple[re.Pattern, ...]:
     try:
-        return tuple(re.compile(p) for p in patterns)
+        return tuple(re.compile(p, flags) for p in patterns)
     except re.error as e:
         raise IpcorpusError(f"{where}: bad pattern: {e}") from None
 
 
-def _pack_from(data: dict, where: str) -> Pack:
+def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
+    """A pack from its TOML data; `check` compiles its patterns now, so a user's
+    bad pattern is an error up front (the shipped packs are compiled on first use)."""
     meta = data.get("pack", {})
     name = meta.get("name", where)
     detect = meta.get("detect")
     pack = Pack(name, meta.get("description", ""), meta.get("outlet"),
-                tuple(re.compile(rx.pattern, re.M) for rx in _compile(detect, where)) if detect else ())
+                _compile(detect, where, re.M) if detect else ())
     for r in data.get("rule", []):
         if "name" not in r or "patterns" not in r:
             raise IpcorpusError(f"{where}: every rule needs a name and patterns")
+        if check:
+            _compile(r["patterns"], f"{where}: rule {r['name']}")
         pack.rules.append(Rule(
             name=r["name"], family=r.get("family", "custom"), description=r.get("description", ""),
-            regexes=_compile(r["patterns"], f"{where}: rule {r['name']}"), pack=name,
+            patterns=tuple(r["patterns"]), pack=name,
             max_len=r.get("max_len"), zone=r.get("zone", "any"), on=r.get("on", "bare"),
             default=r.get("default", True),
             prose=r.get("prose", r.get("family", "custom") in PROSE_FAMILIES)))
@@ -113,7 +122,7 @@ def builtin_packs() -> tuple[Pack, ...]:
     packs = []
     for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name)):
         if entry.name.endswith(".toml"):
-            packs.append(_pack_from(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name))
+            packs.append(_pack_from(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name, check=False))
     return tuple(packs)
 
 
