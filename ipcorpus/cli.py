@@ -245,10 +245,12 @@ def stance(paths: List[str] = PathsArg,
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     corpus, hard = _run(paths, opts, out)
+    from ipcorpus.commands import stance_pieces
     from ipcorpus.results import render
-    options = {"evidence": evidence, "by": by, "labels": sorted(label or ())}
-    render(corpus, out, "stance", options,
-           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=tuple(label or ())))
+    labels = tuple(label or ())
+    render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels)},
+           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels),
+           stance_pieces(corpus, out.fmt, evidence, labels) if by is None else None)
     _finish(corpus, hard)
 
 

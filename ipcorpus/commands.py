@@ -1,8 +1,10 @@
 """What each command prints, computed from the corpus and handed to the output layer."""
 from __future__ import annotations
 
+import json
 import os
 import re
+import textwrap
 from collections import Counter
 
 from ipcorpus.errors import IpcorpusError, InputError
@@ -111,42 +113,83 @@ def stance_record(corpus, f, evidence: int = 10) -> dict:
             "entities": s["entities"], "evidence": ev}
 
 
+_STANCE_COLS = ["path", "title", "source", "published", "label", "score", "founder", "matrix", "citation"]
+_EVIDENCE_COLS = ["citation", "label", "rank", "side", "weight", "rules", "text"]
+
+
+def _stance_row(r: dict) -> list:
+    return [r["path"], r["title"], r["source"], (r["published"] or "")[:10], r["label"], r["score"],
+            r["founder"], r["matrix"], r["evidence"][0]["citation"] if r["evidence"] else ""]
+
+
+def _evidence_rows(r: dict, evidence: int) -> list:
+    return [[e["citation"], r["label"], k, e["side"], e["weight"], " ".join(e["rules"]), e["text"]]
+            for k, e in enumerate(r["evidence"][:evidence], 1)]
+
+
+def _json_array(pieces: list) -> str:
+    """What json.dumps(list, indent=2) prints, from each item's own indented dump."""
+    items = [p for p in pieces if p]
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+
+
+def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=()):
+    """The machine-format stance output as one piece per document (results.py):
+    (documents, piece(document), assemble(pieces)); None for a terminal table."""
+    if fmt not in ("json", "jsonl", "tsv", "csv", "markdown"):
+        return None
+
+    def rec(f):
+        r = stance_record(corpus, f, max(evidence, 10))
+        if labels and r["label"] not in labels:
+            return None
+        if evidence:
+            r["evidence"] = r["evidence"][:evidence]
+        return r
+
+    if fmt == "jsonl":
+        def piece(f):
+            r = rec(f)
+            return json.dumps(r, ensure_ascii=False) + "\n" if r else ""
+        return corpus.docs(), piece, "".join
+    if fmt == "json":
+        def piece(f):
+            r = rec(f)
+            return textwrap.indent(json.dumps(r, ensure_ascii=False, indent=2), "  ") if r else ""
+        return corpus.docs(), piece, _json_array
+    from ipcorpus.output import table_body, table_head
+    cols = _EVIDENCE_COLS if evidence else _STANCE_COLS
+
+    def piece(f):
+        r = rec(f)
+        if r is None:
+            return ""
+        return table_body(_evidence_rows(r, evidence) if evidence else [_stance_row(r)], fmt)
+    return corpus.docs(), piece, lambda parts: table_head(cols, fmt) + "".join(parts)
+
+
 def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
+    if by != "entity":
+        pieces = stance_pieces(corpus, out.fmt, evidence, labels)
+        if pieces is not None:
+            docs, piece, assemble = pieces
+            out.write(assemble([piece(f) for f in docs]))
+            return
     recs = [stance_record(corpus, f, max(evidence, 10)) for f in corpus.docs()]
     if labels:
         recs = [r for r in recs if r["label"] in labels]
     if by == "entity":
         return entity_output(recs, out)
-    if out.fmt in ("json", "jsonl"):
-        if evidence:
-            for r in recs:
-                r["evidence"] = r["evidence"][:evidence]
-        out.json(recs)
-        return
-    cols = ["path", "title", "source", "published", "label", "score", "founder", "matrix", "citation"]
-    rows = [[r["path"], r["title"], r["source"], (r["published"] or "")[:10], r["label"], r["score"],
-             r["founder"], r["matrix"], r["evidence"][0]["citation"] if r["evidence"] else ""] for r in recs]
-    if out.fmt == "table":
-        # On a terminal the citation already names the file: no separate path column.
-        # founder/matrix weights and dates are in tsv/json; the terminal keeps what fits.
-        tcols = ["article", "label", "score", "title"]
-        trows = [[r["evidence"][0]["citation"] if r["evidence"] else r["path"], r["label"], r["score"],
-                  r["title"]] for r in recs]
-        out.rows(tcols, trows, title="stance")
-        if evidence:
-            erows = [[e["citation"], e["side"], e["weight"], e["text"]]
-                     for r in recs for e in r["evidence"][:evidence]]
-            out.rows(["citation", "side", "weight", "text"], erows, title="evidence")
-        return
-    if not evidence:
-        out.rows(cols, rows, nowrap=["citation", "label"])
-        return
-    ecols = ["citation", "label", "rank", "side", "weight", "rules", "text"]
-    erows = []
-    for r in recs:
-        for k, e in enumerate(r["evidence"][:evidence], 1):
-            erows.append([e["citation"], r["label"], k, e["side"], e["weight"], " ".join(e["rules"]), e["text"]])
-    out.rows(ecols, erows)
+    # On a terminal the citation already names the file: no separate path column.
+    # founder/matrix weights and dates are in tsv/json; the terminal keeps what fits.
+    tcols = ["article", "label", "score", "title"]
+    trows = [[r["evidence"][0]["citation"] if r["evidence"] else r["path"], r["label"], r["score"],
+              r["title"]] for r in recs]
+    out.rows(tcols, trows, title="stance")
+    if evidence:
+        erows = [[e["citation"], e["side"], e["weight"], e["text"]]
+                 for r in recs for e in r["evidence"][:evidence]]
+        out.rows(["citation", "side", "weight", "text"], erows, title="evidence")
 
 
 def entity_output(recs, out: Out):

@@ -114,22 +114,31 @@ def _cell(v) -> str:
 
 def delimited(columns, rows, fmt: str = "tsv") -> str:
     """TSV (a header row, cells with tabs and line breaks turned to spaces) or CSV."""
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow([_plain(v) for v in r])
-        return buf.getvalue()
-    return "\t".join(columns) + "\n" + "".join("\t".join(_cell(v) for v in r) + "\n" for r in rows)
+    return table_head(columns, fmt) + table_body(rows, fmt)
 
 
 def markdown_table(columns, rows) -> str:
-    def esc(v):
-        return _cell(v).replace("|", "\\|")
-    out = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
-    out += ["| " + " | ".join(esc(v) for v in r) + " |" for r in rows]
-    return "\n".join(out) + "\n"
+    return table_head(columns, "markdown") + table_body(rows, "markdown")
+
+
+def table_head(columns, fmt: str) -> str:
+    """The header of a tsv, csv or markdown table; table_body gives its rows, so a
+    table can be written in pieces (results.py)."""
+    if fmt == "markdown":
+        return "| " + " | ".join(columns) + " |\n" + "|" + "|".join("---" for _ in columns) + "|\n"
+    return table_body([columns], fmt)
+
+
+def table_body(rows, fmt: str) -> str:
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        for r in rows:
+            w.writerow([_plain(v) for v in r])
+        return buf.getvalue()
+    if fmt == "markdown":
+        return "".join("| " + " | ".join(_cell(v).replace("|", "\\|") for v in r) + " |\n" for r in rows)
+    return "".join("\t".join(_cell(v) for v in r) + "\n" for r in rows)
 
 
 def safe_path(p: str) -> str:

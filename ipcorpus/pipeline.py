@@ -14,10 +14,10 @@ from typing import Callable, Optional
 from ipcorpus import ANALYSER_VERSION
 from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
 from ipcorpus.errors import InputError, IpcorpusError
+from ipcorpus.learn import learn, relearn
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
 from ipcorpus.store import Store, default_db_path, pack, pack_analysis, unpack
 
-RECUR_MIN = 3             # distinct articles a short line must occur in to be furniture
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
 BATCH = 100
 
@@ -129,7 +129,7 @@ class Corpus:
         a run that drops nothing need not load them)."""
         if self._learned_keys is None:
             got = self.store.learned_keys(self.learned_key) if self.store is not None else None
-            self._learned_keys = got if got is not None else _relearn(self)
+            self._learned_keys = got if got is not None else relearn(self)
         return self._learned_keys.get(h, [])
 
     def stance(self, f: FileResult) -> dict:
@@ -227,18 +227,34 @@ class _Pool:
     def wanted(self, count: int) -> bool:
         return self.n > 1 and count >= PARALLEL_MIN
 
-    def map(self, fn, items, count: int):
+    def _executor(self) -> ProcessPoolExecutor:
         if self.ex is None:
             import multiprocessing
             ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
             self.ex = ProcessPoolExecutor(max_workers=self.n, mp_context=ctx, initializer=_init_pool_worker,
                                           initargs=(self.opts, os.getpid()))
-        return self.ex.map(fn, items, chunksize=max(1, min(16, count // (self.n * 8) or 1)))
+        return self.ex
+
+    def map(self, fn, items, count: int):
+        return self._executor().map(fn, items, chunksize=max(1, min(16, count // (self.n * 8) or 1)))
+
+    def submit(self, fn, *args):
+        return self._executor().submit(fn, *args)
 
     def close(self):
         if self.ex is not None:
             self.ex.shutdown()
             self.ex = None
+
+
+def _prepare_scoring():
+    """Build jieba's bucket file (nlp.py) if it is missing: done by one worker while
+    the others analyse, so no worker waits for it when scoring starts."""
+    try:
+        from ipcorpus import nlp
+        nlp.build_buckets()
+    except Exception:  # noqa: BLE001 - a worker that needs it builds it (or falls back)
+        pass
 
 
 def _run_jobs(jobs: list, opts: Options, progress: Callable, pool: Optional[_Pool] = None):
@@ -250,9 +266,15 @@ def _run_jobs(jobs: list, opts: Options, progress: Callable, pool: Optional[_Poo
             yield i, _analyse_job(job)
             progress(1)
         return
+    prepared = pool.submit(_prepare_scoring) if opts.stances else None
     for i, res in enumerate(pool.map(_analyse_job, jobs, len(jobs))):
         yield i, res
         progress(1)
+    if prepared is not None:
+        try:
+            prepared.result()
+        except Exception:  # noqa: BLE001 - a broken pool shows in the results
+            pass
 
 
 def open_store(paths: list[str], opts: Options) -> tuple[Optional[Store], list[str]]:
@@ -367,7 +389,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
         dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
         corpus.pruned = store.prune({f.abspath for f in results}, dirs)
     if opts.learn:
-        _learn(corpus)
+        learn(corpus)
     if opts.stances:
         _settle(corpus, pool)
     return corpus
@@ -428,52 +450,3 @@ def _settle(corpus: Corpus, pool: _Pool):
         stored &= store.set_stances(version, done)
         if stored:
             store.set_settled(mark)
-
-
-def _learn(corpus: Corpus):
-    """Short lines that recur across at least RECUR_MIN different articles are
-    furniture where they stand outside an article's core."""
-    docs = corpus.docs()
-    hashes = [f.hash for f in docs]
-    store, version = corpus.store, corpus.version
-    if store is not None:
-        # Learn from everything the index holds, so that a command naming one file
-        # (show a.txt:12, check new.txt) sees the furniture its corpus taught.
-        hashes = sorted(set(hashes) | store.ok_hashes(version))
-    if len(hashes) < RECUR_MIN:
-        return
-    if store is not None:
-        got = store.learned(version, hashes)
-        if got is not None:
-            corpus.learned_key, corpus.recurring, corpus.affected = got
-            return
-        counts = store.key_counts(version, hashes)
-        recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
-        per_doc = store.keys_of(version, recurring, hashes) if recurring else {}
-    else:
-        fps: dict[str, set] = {}
-        for f in docs:
-            for k in f.packed["keys"]:
-                fps.setdefault(k, set()).add(f.packed["fp"])
-        recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
-        per_doc = {f.hash: sorted(recurring.intersection(f.packed["keys"])) for f in docs}
-    per_doc = {h: ks for h, ks in per_doc.items() if ks}
-    corpus.recurring, corpus._learned_keys = recurring, per_doc
-    # The signature names the learned lines a document holds: its stored stance
-    # stays valid while that set is the same.
-    corpus.affected = {h: hashlib.blake2b("\n".join(ks).encode(), digest_size=8).hexdigest()
-                       for h, ks in per_doc.items()}
-    if store is not None:
-        corpus.learned_key = store.set_learned(version, hashes, recurring, corpus.affected, per_doc)
-
-
-def _relearn(corpus: Corpus) -> dict:
-    """Each affected document's learned keys, when the index no longer holds them
-    (a concurrent run learned from another set meanwhile): its candidate lines
-    that are recurring furniture."""
-    out = {}
-    for f in corpus.docs():
-        if f.hash in corpus.affected and f.hash not in out:
-            a = unpack(f.packed["blob"]) if f.packed is not None else corpus.store.analysis(f.hash, corpus.version)[0]
-            out[f.hash] = sorted({k for k, _ in a.get("candidates", []) if k in corpus.recurring})
-    return out

@@ -227,7 +227,7 @@ def side_keywords(texts: dict, top: int = 10, lexicons: tuple = ()) -> dict:
     texts = {k: v for k, v in texts.items() if v.strip()}
     if not texts:
         return {}
-    from ipcorpus.nlp import tokenizer
+    from ipcorpus.nlp import ensure, tokenizer
     from ipcorpus.stance.lexicon import get_lexicon
     from ipcorpus.stance.score import set_user_words, user_words
     set_user_words(get_lexicon(tuple(lexicons)))
@@ -235,6 +235,7 @@ def side_keywords(texts: dict, top: int = 10, lexicons: tuple = ()) -> dict:
     tfidf = _tfidf(jieba)
     weights = {}
     for side, text in texts.items():
+        ensure(text)
         tags = tfidf.extract_tags(text, topK=300, withWeight=True)
         weights[side] = {w: x for w, x in tags if not _NOT_WORD.match(w)}
     out = {}

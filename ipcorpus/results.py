@@ -4,31 +4,46 @@ written back as it was instead of being decoded and rendered again.
 
 The key covers the command and its options, the output format, the whole
 package's code, the analyser settings, every file (path, content hash, failure)
-in walk order and the learned furniture each document holds. Terminal tables are
-never kept: their layout depends on the terminal."""
+in walk order and the learned furniture each document holds. An output made of
+one piece per document also keeps its pieces, so when a few files change only
+their pieces are rendered again. Terminal tables are never kept: their layout
+depends on the terminal."""
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-from typing import Callable
+from typing import Callable, Optional
 
 from ipcorpus.output import Out
 
+# (documents, piece(document) -> str, assemble(pieces) -> str)
+Pieces = tuple[list, Callable, Callable]
+
+
+def family_key(corpus, command: str, options: dict, fmt: str) -> str:
+    """Names the kind of output: the same command, options, format, code and settings."""
+    from ipcorpus.pipeline import code_fingerprint
+    head = [command, options, fmt, code_fingerprint(everything=True), corpus.version]
+    return hashlib.blake2b(json.dumps(head, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"),
+                           digest_size=16).hexdigest()
+
+
+def _doc_id(corpus, f) -> str:
+    return json.dumps([f.path, f.hash, corpus.affected.get(f.hash, "")])
+
 
 def result_key(corpus, command: str, options: dict, fmt: str) -> str:
-    from ipcorpus.pipeline import code_fingerprint
-    h = hashlib.blake2b(digest_size=16)
-    head = [command, options, fmt, code_fingerprint(everything=True), corpus.version]
-    h.update(json.dumps(head, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    h = hashlib.blake2b(family_key(corpus, command, options, fmt).encode(), digest_size=16)
     for f in corpus.files:
-        h.update(json.dumps([f.path, f.ok, f.hash, f.error, corpus.affected.get(f.hash, "")],
-                            ensure_ascii=False).encode("utf-8", "surrogateescape"))
+        h.update(json.dumps([f.path, f.ok, f.hash, f.error, corpus.affected.get(f.hash, "")]).encode("ascii"))
     return h.hexdigest()
 
 
-def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out], None]):
-    """Run `write(out)`, or print what it printed last time on the same input."""
+def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out], None],
+           pieces: Optional[Pieces] = None):
+    """Run `write(out)`, or print what it printed last time on the same input.
+    `pieces`, when given, renders the same output document by document."""
     if corpus.store is None or out.fmt == "table":
         write(out)
         return
@@ -37,12 +52,22 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
     if kept is not None:
         out.write(kept)
         return
-    real, buf = out.stream, io.StringIO()
-    out.stream = buf
-    try:
-        write(out)
-    finally:
-        out.stream = real
-    text = buf.getvalue()
+    if pieces is None:
+        real, buf = out.stream, io.StringIO()
+        out.stream = buf
+        try:
+            write(out)
+        finally:
+            out.stream = real
+        text = buf.getvalue()
+        out.write(text)
+        corpus.store.set_result(key, text)
+        return
+    docs, piece, assemble = pieces
+    family = family_key(corpus, command, options, out.fmt)
+    before = corpus.store.result_pieces(family)
+    ids = [_doc_id(corpus, f) for f in docs]
+    parts = [before[i] if i in before else piece(f) for f, i in zip(docs, ids)]
+    text = assemble(parts)
     out.write(text)
-    corpus.store.set_result(key, text)
+    corpus.store.set_result(key, text, family, dict(zip(ids, parts)))

@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _DATA_TABLES = ("files", "analyses", "linekeys", "results")
 RESULTS_KEPT = 8                  # printed outputs kept (results.py)
 RESULT_MAX = 64 << 20             # ... each at most this many bytes
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
     PRIMARY KEY (hash, version));
-CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, used INTEGER, data BLOB);
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, family TEXT, used INTEGER, data BLOB, pieces BLOB);
 CREATE TABLE IF NOT EXISTS linekeys (
     hash TEXT, version TEXT, key TEXT, fp TEXT);
 CREATE INDEX IF NOT EXISTS linekeys_key ON linekeys (key);
@@ -422,16 +422,18 @@ class Store:
         except (sqlite3.OperationalError, zlib.error, UnicodeDecodeError):
             return None
 
-    def set_result(self, key: str, text: str):
-        """Keep a printed output, and only the RESULTS_KEPT most recently used. A
-        cache write: failures only cost time later."""
+    def set_result(self, key: str, text: str, family: str = "", pieces: Optional[dict] = None):
+        """Keep a printed output (and, for results.py, its pieces per document), and
+        only the RESULTS_KEPT most recently used. A cache write: failures only cost
+        time later."""
         data = text.encode("utf-8")
         if len(data) > RESULT_MAX:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)",
-                            (key, time.time_ns(), zlib.compress(data, 1)))
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)",
+                            (key, family, time.time_ns(), zlib.compress(data, 1),
+                             pack(pieces) if pieces is not None else None))
             self.db.execute("DELETE FROM results WHERE key NOT IN "
                             "(SELECT key FROM results ORDER BY used DESC LIMIT ?)", (RESULTS_KEPT,))
             self.db.execute("COMMIT")
@@ -440,6 +442,16 @@ class Store:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+    def result_pieces(self, family: str) -> dict:
+        """The pieces per document of the latest output of this family (results.py)."""
+        try:
+            row = self.db.execute("SELECT pieces FROM results WHERE family=? AND pieces IS NOT NULL "
+                                  "ORDER BY used DESC LIMIT 1", (family,)).fetchone()
+            got = unpack(row[0]) if row else {}
+        except (sqlite3.OperationalError, zlib.error, ValueError):
+            return {}
+        return got if isinstance(got, dict) else {}
 
     # The learned furniture depends only on the analyser version and the set of
     # documents; the last result is kept so an unchanged corpus need not recount.
@@ -483,8 +495,27 @@ class Store:
                     per_doc: dict) -> str:
         key = self._learned_key(version, hashes)
         self._set_info("learned", {"key": key, "recurring": sorted(recurring), "affected": affected})
-        self._set_info("learned_keys", {"key": key, "per_doc": per_doc})
+        self._set_info("learned_keys", {"key": key, "version": version, "hashes": sorted(set(hashes)),
+                                        "recurring": sorted(recurring), "per_doc": per_doc})
         return key
+
+    def learned_state(self, version: str) -> Optional[dict]:
+        """The last learned result in full (its documents, recurring keys and each
+        document's learned keys), for learn.py to bring up to date."""
+        got = self._info_json("learned_keys")
+        if not isinstance(got, dict) or got.get("version") != version:
+            return None
+        if not all(isinstance(got.get(k), t) for k, t in (("hashes", list), ("recurring", list), ("per_doc", dict))):
+            return None
+        return got
+
+    def keys_in(self, version: str, hashes: Iterable[str]) -> set[str]:
+        """The short-line keys the given documents hold."""
+        out: set = set()
+        for h in hashes:
+            out.update(k for (k,) in self.db.execute(
+                "SELECT key FROM linekeys WHERE hash=? AND version=?", (h, version)))
+        return out
 
     def settled(self) -> Optional[str]:
         """The learned-furniture key under which every document's stance was last
@@ -523,16 +554,24 @@ class Store:
                 out.setdefault(h, []).append(k)
         return out
 
-    def key_counts(self, version: str, hashes: Iterable[str]) -> dict[str, int]:
+    def key_counts(self, version: str, hashes: Iterable[str], only: Optional[set] = None) -> dict[str, int]:
         """In how many distinct articles (fingerprints) each short-line key occurs,
-        over the given documents."""
+        over the given documents (only the keys `only`, when given)."""
         hs = list(set(hashes))
-        if not hs:
+        if not hs or only is not None and not only:
             return {}
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS cur (hash TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM cur")
         self.db.executemany("INSERT OR IGNORE INTO cur VALUES (?)", [(h,) for h in hs])
-        rows = self.db.execute(
-            "SELECT key, COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) WHERE version=? "
-            "GROUP BY key HAVING COUNT(DISTINCT fp) >= 2", (version,))
-        return dict(rows.fetchall())
+        if only is None:
+            rows = self.db.execute(
+                "SELECT key, COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) WHERE version=? "
+                "GROUP BY key HAVING COUNT(DISTINCT fp) >= 2", (version,))
+            return dict(rows.fetchall())
+        out = {}
+        for k in only:
+            n = self.db.execute("SELECT COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) "
+                                "WHERE key=? AND version=?", (k, version)).fetchone()[0]
+            if n >= 2:
+                out[k] = n
+        return out

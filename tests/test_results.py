@@ -25,16 +25,33 @@ def corpus_dir(tmp_path):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Count the renderings that were not served from the index."""
+    """Count the renderings that were not served from the index whole: the command
+    once per rendering, and each document piece rendered in `pieces`."""
     calls = []
     real = results.render
 
-    def counting(corpus, out, command, options, write):
+    def counting(corpus, out, command, options, write, pieces=None):
         def w(o):
             calls.append(command)
             write(o)
-        return real(corpus, out, command, options, w)
+        if pieces is not None:
+            docs, piece, assemble = pieces
+            first = []
 
+            def counted(f):
+                if not first:
+                    first.append(1)
+                    calls.append(command)
+                calls.pieces.append(f.path)
+                return piece(f)
+            pieces = (docs, counted, assemble)
+        return real(corpus, out, command, options, w, pieces)
+
+    class Calls(list):
+        pieces: list
+
+    calls = Calls()
+    calls.pieces = []
     monkeypatch.setattr(results, "render", counting)
     return calls
 
@@ -79,9 +96,29 @@ def test_a_changed_file_is_rendered_again(corpus_dir, renders):
     assert renders == ["stance", "stance"]
     assert after != before and "董明珠" in after
     assert after == _fresh(corpus_dir, "jsonl")
+    # Only the changed document was rendered again, the others came from the index.
+    assert len(renders.pieces) == len(_docs(corpus_dir)) + 1 and renders.pieces[-1] == str(art)
     art.rename(art.with_name("renamed.txt"))           # the same content under another name
     renamed = _stance(corpus_dir, "--format", "jsonl")
     assert len(renders) == 3 and "renamed.txt" in renamed and renamed == _fresh(corpus_dir, "jsonl")
+
+
+def _docs(c):
+    return run([str(c)], Options(no_cache=True, jobs=1)).docs()
+
+
+@pytest.mark.parametrize("fmt,args", [("json", ()), ("tsv", ()), ("csv", ("--evidence", "2")),
+                                      ("markdown", ("--label", "matrix")), ("jsonl", ("--evidence", "1"))])
+def test_pieces_kept_from_the_last_output_give_the_fresh_output(corpus_dir, renders, fmt, args):
+    _stance(corpus_dir, "--format", fmt, *args)
+    art = corpus_dir / "sina" / "tesla_byd_liangzhong_biaoda.txt"
+    art.write_bytes(art.read_bytes().replace("比亚迪".encode("utf-8"), "理想汽车".encode("utf-8")))
+    (corpus_dir / "netease" / "xiaomi_ip_firewall.txt").unlink()
+    renders.pieces.clear()
+    after = _stance(corpus_dir, "--format", fmt, *args)
+    assert len(renders.pieces) <= 2          # the changed one, and any whose furniture changed
+    assert after == _fresh(corpus_dir, fmt, evidence=int(args[1]) if args[:1] == ("--evidence",) else 0,
+                           labels=tuple(args[1:2]) if args[:1] == ("--label",) else ())
 
 
 def test_new_furniture_changes_the_key(corpus_dir):

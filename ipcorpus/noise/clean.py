@@ -53,10 +53,19 @@ def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
         if blank[i] or rule[i]:
             continue
         b, t = plain[i], texts[i]
-        for r, on_text, regexes in rules.line_rules(is_prose(b), len(t), len(b)):
-            s = t if on_text else b
+        chars_b, chars_t = set(b), None
+        for r, on_text, screened in rules.line_rules(is_prose(b), len(t), len(b)):
+            if on_text:
+                s = t
+                if chars_t is None:
+                    chars_t = set(t)
+                chars = chars_t
+            else:
+                s, chars = b, chars_b
             m = None
-            for rx in regexes:
+            for rx, need in screened:
+                if need is not None and need.isdisjoint(chars):
+                    continue        # it cannot match without one of these
                 m = rx.search(s)
                 if m:
                     break

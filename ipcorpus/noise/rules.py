@@ -38,6 +38,12 @@ class Rule:
         # Compiled on first use: a run that analyses nothing (warm) never needs them.
         return tuple(re.compile(p) for p in self.patterns)
 
+    @cached_property
+    def screened(self) -> tuple[tuple[re.Pattern, Optional[frozenset]], ...]:
+        """Each regex with the characters it cannot match without (required.py)."""
+        from ipcorpus.required import required_chars
+        return tuple((rx, required_chars(rx)) for rx in self.regexes)
+
     def applies(self, prose: bool, len_text: int, len_bare: int) -> bool:
         """May this rule fire on a line of these lengths whose bare text is (or is
         not) prose-like? Its length limit, and the prose guard of most families."""
@@ -146,7 +152,7 @@ class RuleSet:
         return out
 
     def line_rules(self, prose: bool, len_text: int, len_bare: int) -> list[tuple[Rule, bool, tuple]]:
-        """(rule, on text?, regexes) of the active zone-any rules that may fire on such a
+        """(rule, on text?, Rule.screened) of the active zone-any rules that may fire on such a
         line, in order. Lines fall into a few classes (prose or not, and where each
         length lies among the rules' limits), so each class is worked out once, not
         every rule checked on every line."""
@@ -157,7 +163,7 @@ class RuleSet:
         key = (prose, bisect_left(self._limits, len_text), bisect_left(self._limits, len_bare))
         got = self._classes.get(key)
         if got is None:
-            got = self._classes[key] = [(r, r.on == "text", r.regexes) for r in self._any
+            got = self._classes[key] = [(r, r.on == "text", r.screened) for r in self._any
                                         if r.applies(prose, len_text, len_bare)]
         return got
 

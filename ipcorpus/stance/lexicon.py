@@ -30,6 +30,7 @@ class Lexicon:
     regex: Optional[re.Pattern] = None
     index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     compiled_patterns: list[tuple[re.Pattern, str, float]] = field(default_factory=list)
+    pattern_needs: list = field(default_factory=list)   # required.py's set for each pattern
     entity_regex: Optional[re.Pattern] = None
     entity_of: dict[str, str] = field(default_factory=dict)
     negators: frozenset = frozenset()
@@ -77,6 +78,8 @@ class Lexicon:
                     self.compiled_patterns.append((re.compile(compact(pat) if " " in pat else pat), side, w))
                 except re.error as e:
                     raise IpcorpusError(f"lexicon pattern {pat!r}: {e}") from None
+        from ipcorpus.required import required_chars
+        self.pattern_needs = [required_chars(rx) for rx, _, _ in self.compiled_patterns]
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
         self.entity_regex = trie_regex(self.entity_of)
         self.negators = frozenset(self.lists.get("negators", []))

@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from ipcorpus.nlp import tokenizer
+from ipcorpus.nlp import ensure, tokenizer
 from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.scan import compact
 
@@ -56,7 +56,13 @@ def _scan(lex: Lexicon, c: str) -> list[Hit]:
     # Trie hits do not overlap, so those a span covers are found by bisection.
     starts = [h.start for h in hits]
     extra, dropped = [], set()
-    for rx, side, w in lex.compiled_patterns:
+    chars = None
+    for (rx, side, w), need in zip(lex.compiled_patterns, lex.pattern_needs):
+        if need is not None:
+            if chars is None:
+                chars = set(c)
+            if need.isdisjoint(chars):
+                continue            # it cannot match without one of these
         for m in rx.finditer(c):
             a, b = m.span()
             i = max(0, bisect_left(starts, a) - 1)
@@ -105,6 +111,7 @@ def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
         if lex.negation_chars is not None and not any(ch in s for ch in lex.negation_chars):
             continue
         base = seg.start()
+        ensure(s)
         for word, a, b in jieba.tokenize(s, HMM=False):
             a, b = a + base, b + base
             if word in lex.negators and not (span[a] != -1 and span[a] == span[b - 1]):
