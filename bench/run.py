@@ -17,6 +17,9 @@ the portal furniture left in place) in a temporary folder, then measures:
   start-up    ipcorpus --help against python -c "import typer, rich"
   scaling     cold time and peak RSS at N/4 and N
   parallel    --jobs 1 against the default
+  no memory   cold with IPCORPUS_MEMO=0: sentence scores not remembered across
+              articles (for reading beside cold: the generated corpus repeats the
+              sentences of its 20 originals far more than most real corpora)
 
 Child processes are measured with os.wait4: wall time around it, CPU time and peak
 RSS (ru_maxrss: the largest single process of the child's tree, pool workers
@@ -298,8 +301,9 @@ class Bench:
         self.checks: dict = {}
         self._fresh = 0
 
-    def env(self, cache=None, tmpdir=None) -> dict:
+    def env(self, cache=None, tmpdir=None, extra=None) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("IPCORPUS_")}
+        env.update(extra or {})
         env["NO_COLOR"] = "1"
         env["PYTHONPATH"] = os.pathsep.join([str(self.pkg)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         env["XDG_CACHE_HOME"] = str(cache or self.fresh("cache"))
@@ -317,17 +321,17 @@ class Bench:
         self.samples.setdefault(name, []).append(m)
         return m
 
-    def stance(self, folder: Path, db: Path, cache: Path, out: Path, jobs=None) -> dict:
+    def stance(self, folder: Path, db: Path, cache: Path, out: Path, jobs=None, extra=None) -> dict:
         cmd = self.ipc + ["stance", str(folder), "--format", "jsonl", "--db", str(db)]
         if jobs is not None:
             cmd += ["--jobs", str(jobs)]
-        return measure(cmd, self.env(cache), out)
+        return measure(cmd, self.env(cache, extra=extra), out)
 
-    def cold(self, name: str, folder: Path, jobs=None, keep=False):
+    def cold(self, name: str, folder: Path, jobs=None, keep=False, extra=None):
         """A run on a fresh index and a fresh cache (jieba's dictionary cache too)."""
         db, cache = self.fresh("db") / "index.sqlite", self.fresh("cache")
         out = self.fresh("out") / "stance.jsonl"
-        m = self.record(name, self.stance(folder, db, cache, out, jobs))
+        m = self.record(name, self.stance(folder, db, cache, out, jobs, extra))
         return (db, cache, out) if keep else out
 
     def run(self):
@@ -384,6 +388,8 @@ class Bench:
             j1_out = self.cold("cold_jobs1", full, jobs=1)
             self._same("jobs1_output_identical", cold_out, j1_out)
             self.cold("cold_quarter", quarter)
+            nm_out = self.cold("cold_nomemo", full, extra={"IPCORPUS_MEMO": "0"})
+            self._same("nomemo_output_identical", cold_out, nm_out)
             # start-up
             for _ in range(a.startup):
                 self.record("startup_help", measure(self.ipc + ["--help"], self.env(self.tmp / "startup-cache")))
@@ -427,6 +433,7 @@ class Bench:
             "rss_n_mb": (med("cold", "rss_mb"), "<", 400.0),
             "jobs1_vs_default": (med("cold_jobs1") / med("cold"), ">=", 1.6 if cores >= 2 else None),
             "cpu_cold_vs_reference": (med("cold", "cpu") / med("reference", "cpu"), None, None),
+            "cold_nomemo_vs_reference": (med("cold_nomemo") / med("reference"), None, None),
         }
         # The same ratios in CPU seconds (the child's whole process tree), for reading
         # beside the wall-clock ones when other jobs share the machine.
@@ -504,6 +511,7 @@ LABELS = {
     "new_file": "one new file",
     "cold_jobs1": "cold --jobs 1 (N)",
     "cold_quarter": "cold (N/4)",
+    "cold_nomemo": "cold, IPCORPUS_MEMO=0 (N)",
     "startup_help": "start-up: ipcorpus --help",
     "startup_import": "python -c 'import typer, rich'",
 }
@@ -518,6 +526,7 @@ RATIO_LABELS = {
     "rss_n_mb": "peak RSS at N (MB)",
     "jobs1_vs_default": "--jobs 1 / default (speed-up)",
     "cpu_cold_vs_reference": "CPU cold / CPU reference",
+    "cold_nomemo_vs_reference": "cold without sentence memory / reference",
 }
 
 

@@ -28,7 +28,7 @@ def learn(corpus):
         if got is not None:
             corpus.learned_key, corpus.recurring, corpus.affected = got
             return
-        recurring, per_doc = _update(store, version, hashes) or _count(store, version, hashes)
+        recurring, per_doc, changes = _update(store, version, hashes) or _count(store, version, hashes)
     else:
         fps: dict[str, set] = {}
         for f in docs:
@@ -36,6 +36,7 @@ def learn(corpus):
                 fps.setdefault(k, set()).add(f.packed["fp"])
         recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
         per_doc = {f.hash: sorted(recurring.intersection(f.packed["keys"])) for f in docs}
+        changes = None
     per_doc = {h: ks for h, ks in per_doc.items() if ks}
     corpus.recurring, corpus._learned_keys = recurring, per_doc
     # The signature names the learned lines a document holds: its stored stance
@@ -43,14 +44,14 @@ def learn(corpus):
     corpus.affected = {h: hashlib.blake2b("\n".join(ks).encode(), digest_size=8).hexdigest()
                        for h, ks in per_doc.items()}
     if store is not None:
-        corpus.learned_key = store.set_learned(version, hashes, recurring, corpus.affected, per_doc)
+        corpus.learned_key = store.set_learned(version, hashes, recurring, corpus.affected, per_doc, changes)
 
 
-def _count(store, version: str, hashes: list) -> tuple[set, dict]:
+def _count(store, version: str, hashes: list) -> tuple[set, dict, None]:
     """Every key counted over every document."""
     counts = store.key_counts(version, hashes)
     recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
-    return recurring, (store.keys_of(version, recurring, hashes) if recurring else {})
+    return recurring, (store.keys_of(version, recurring, hashes) if recurring else {}), None
 
 
 def _update(store, version: str, hashes: list):
@@ -70,14 +71,21 @@ def _update(store, version: str, hashes: list):
     fresh = {k for k in keys if counts.get(k, 0) >= RECUR_MIN}
     leaving, entering = (recurring & keys) - fresh, fresh - recurring
     recurring = (recurring - keys) | fresh
-    per_doc = {h: [k for k in ks if k not in leaving] for h, ks in per_doc.items() if h in now}
+    changed = set(added)
+    if leaving:
+        for h, ks in per_doc.items():
+            if h in now and leaving.intersection(ks):
+                per_doc[h] = [k for k in ks if k not in leaving]
+                changed.add(h)
+    per_doc = {h: ks for h, ks in per_doc.items() if h in now}
     for h, ks in store.keys_of(version, entering, hashes).items() if entering else ():
         per_doc[h] = sorted(set(per_doc.get(h, [])) | set(ks))
+        changed.add(h)
     for h in added:
         ks = sorted(store.keys_in(version, {h}) & recurring)
         if ks:
             per_doc[h] = ks
-    return recurring, per_doc
+    return recurring, per_doc, (gone, changed)
 
 
 def relearn(corpus) -> dict:

@@ -14,6 +14,7 @@ import logging
 import marshal
 import os
 import struct
+import sys
 import tempfile
 from typing import Optional
 
@@ -37,7 +38,7 @@ def cache_folder() -> str:
 def bucket_path(folder: Optional[str] = None) -> str:
     """The bucket file for the installed jieba dictionary (its size and time in the
     name, so an upgraded jieba builds a new one)."""
-    import jieba
+    jieba = _import_jieba()
     dict_file = jieba.dt.get_dict_file().name
     st = os.stat(dict_file)
     tag = hashlib.blake2b(f"{dict_file} {st.st_size} {st.st_mtime_ns} {jieba.__version__}".encode(),
@@ -47,7 +48,7 @@ def bucket_path(folder: Optional[str] = None) -> str:
 
 def build_buckets(path: Optional[str] = None) -> Optional[str]:
     """Write the bucket file if it is missing; its path, or None if it cannot be."""
-    import jieba
+    jieba = _import_jieba()
     path = path or bucket_path()
     if os.path.isfile(path):
         return path
@@ -119,12 +120,27 @@ def _read_buckets() -> bytes:
     raise ValueError("not a bucket file")
 
 
+def _import_jieba():
+    """jieba, without pkg_resources: jieba tries it only to open its own data files
+    and opens them directly when it is missing, and importing it (deprecated, slow)
+    costs every process 70 ms."""
+    hide = "pkg_resources" not in sys.modules
+    if hide:
+        sys.modules["pkg_resources"] = None      # makes `import pkg_resources` fail
+    try:
+        import jieba
+    finally:
+        if hide and sys.modules.get("pkg_resources", False) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def tokenizer(user_words=()):
     """The jieba module, quiet, with the domain terms added as user words (so 个人IP,
     去雷军化, 雷布斯 stay whole). Call ensure(text) before tokenizing text."""
     global _jieba, _lazy
     if _jieba is None:
-        import jieba
+        jieba = _import_jieba()
         jieba.setLogLevel(logging.WARNING)
         words = {w: 200000 for w in user_words if len(w) >= 2}
         try:

@@ -85,6 +85,7 @@ class FileResult:
     error: Optional[str] = None
     hash: Optional[str] = None
     packed: Optional[dict] = None      # the packed analysis, kept here only without an index
+    fp: Optional[str] = None           # the article's fingerprint, when analysed in this run
     stance: Optional[dict] = None
 
     @property
@@ -200,6 +201,30 @@ def _analyse_job(job):
         return "too large to analyse in memory"
     except Exception as e:  # one file's fault must never end the run
         return f"internal error: {type(e).__name__}: {e}"
+
+
+def _stance_batch(jobs: list) -> list:
+    return [_stance_job(j) for j in jobs]
+
+
+def _batches(hashes: list, fps: dict, workers: int) -> list[list]:
+    """The documents to score in batches, copies of one article (one fingerprint)
+    together where they fit: a worker remembers the sentences it scored, and
+    copies share most of theirs. Batches stay small enough to share the work."""
+    cap = max(16, len(hashes) // (workers * 4))
+    out: list[list] = []
+    batch: list = []
+    last = None
+    for h in sorted(hashes, key=lambda x: (fps.get(x) or "", x)):
+        fp = fps.get(h)
+        if batch and (len(batch) >= cap or (fp != last and len(batch) >= 16)):
+            out.append(batch)
+            batch = []
+        batch.append(h)
+        last = fp
+    if batch:
+        out.append(batch)
+    return out
 
 
 def _stance_job(job):
@@ -370,6 +395,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
         else:
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": fr.hash, "status": "ok", **res})
+            fr.fp = res["fp"]
             if not store:
                 # With an index it is saved with this batch and reloaded on demand
                 # (Corpus.analysis), so memory does not grow with the corpus.
@@ -420,19 +446,19 @@ def _settle(corpus: Corpus, pool: _Pool):
         has, rsig = states.get(f.hash, (False, None))
         if (rsig != sig) if sig else not has:
             todo[f.hash] = (sig, f)
-    hashes = list(todo)
+    def job(h):
+        sig, f = todo[h]
+        blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)
+        return blob, (corpus.keys_of(h) if sig else ())
 
-    def jobs():
-        for h in hashes:
-            sig, f = todo[h]
-            blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)
-            yield blob, (corpus.keys_of(h) if sig else ())
-
-    if len(hashes) > 1 and pool.wanted(len(hashes)):
-        out = pool.map(_stance_job, jobs(), len(hashes))
+    if len(todo) > 1 and pool.wanted(len(todo)):
+        batches = _batches(list(todo), {h: f.fp for h, (_, f) in todo.items()}, pool.n)
+        hashes = [h for b in batches for h in b]
+        out = (r for rs in pool.map(_stance_batch, ([job(h) for h in b] for b in batches), 1) for r in rs)
     else:
         _init_worker(corpus.options)
-        out = map(_stance_job, jobs())
+        hashes = list(todo)
+        out = map(_stance_job, map(job, hashes))
     done, stored = [], True
     try:
         for h, blob in zip(hashes, out):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sys
 from typing import Callable, Optional
 
 from ipcorpus.output import Out
@@ -24,7 +25,7 @@ Pieces = tuple[list, Callable, Callable]
 def family_key(corpus, command: str, options: dict, fmt: str) -> str:
     """Names the kind of output: the same command, options, format, code and settings."""
     from ipcorpus.pipeline import code_fingerprint
-    head = [command, options, fmt, code_fingerprint(everything=True), corpus.version]
+    head = [command, options, fmt, code_fingerprint(everything=True), corpus.version, sys.version]
     return hashlib.blake2b(json.dumps(head, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"),
                            digest_size=16).hexdigest()
 
@@ -49,8 +50,11 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
         return
     key = result_key(corpus, command, options, out.fmt)
     kept = corpus.store.result(key)
-    if kept is not None:
+    if isinstance(kept, str):
         out.write(kept)
+        return
+    if kept is not None and pieces is not None:
+        out.write(pieces[2](kept[1]))
         return
     if pieces is None:
         real, buf = out.stream, io.StringIO()
@@ -68,6 +72,5 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
     before = corpus.store.result_pieces(family)
     ids = [_doc_id(corpus, f) for f in docs]
     parts = [before[i] if i in before else piece(f) for f, i in zip(docs, ids)]
-    text = assemble(parts)
-    out.write(text)
-    corpus.store.set_result(key, text, family, dict(zip(ids, parts)))
+    out.write(assemble(parts))
+    corpus.store.set_result(key, family=family, pieces=(ids, parts))

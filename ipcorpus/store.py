@@ -6,8 +6,10 @@ hash plus analyser version, so an upgrade re-analyses. WAL mode and short
 transactions let two runs share one index."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import sys
@@ -18,10 +20,10 @@ from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
 
-SCHEMA_VERSION = 5
-_DATA_TABLES = ("files", "analyses", "linekeys", "results")
+SCHEMA_VERSION = 6
+_DATA_TABLES = ("files", "analyses", "linekeys", "results", "learned")
 RESULTS_KEPT = 8                  # printed outputs kept (results.py)
-RESULT_MAX = 64 << 20             # ... each at most this many bytes
+RESULT_MAX = 64 << 20             # ... each at most this many bytes, compressed
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
@@ -30,6 +32,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
     PRIMARY KEY (hash, version));
+CREATE TABLE IF NOT EXISTS learned (hash TEXT PRIMARY KEY, keys TEXT);
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, family TEXT, used INTEGER, data BLOB, pieces BLOB);
 CREATE TABLE IF NOT EXISTS linekeys (
     hash TEXT, version TEXT, key TEXT, fp TEXT);
@@ -411,29 +414,35 @@ class Store:
                 pass
             return False
 
-    def result(self, key: str) -> Optional[str]:
-        """A command's printed output kept under `key` (results.py), or None."""
+    def result(self, key: str):
+        """A command's printed output kept under `key` (results.py): its text, or
+        (ids, pieces) when it was kept piece by piece; None if there is none."""
         try:
-            row = self.db.execute("SELECT data FROM results WHERE key=?", (key,)).fetchone()
+            row = self.db.execute("SELECT data, pieces FROM results WHERE key=?", (key,)).fetchone()
             if row is None:
                 return None
             self.db.execute("UPDATE results SET used=? WHERE key=?", (time.time_ns(), key))
+            if row[1] is not None:
+                return self._pieces(row[1])
             return zlib.decompress(row[0]).decode("utf-8")
-        except (sqlite3.OperationalError, zlib.error, UnicodeDecodeError):
+        except (sqlite3.OperationalError, zlib.error, UnicodeDecodeError, ValueError, EOFError, TypeError):
             return None
 
-    def set_result(self, key: str, text: str, family: str = "", pieces: Optional[dict] = None):
-        """Keep a printed output (and, for results.py, its pieces per document), and
-        only the RESULTS_KEPT most recently used. A cache write: failures only cost
-        time later."""
-        data = text.encode("utf-8")
-        if len(data) > RESULT_MAX:
+    def set_result(self, key: str, text: Optional[str] = None, family: str = "",
+                   pieces: Optional[tuple[list, list]] = None):
+        """Keep a printed output: its text, or (ids, pieces) for results.py to put
+        together again; only the RESULTS_KEPT most recently used are kept. A cache
+        write: failures only cost time later."""
+        if pieces is not None:
+            data, blob = None, zlib.compress(marshal.dumps(pieces), 1)
+        else:
+            data, blob = zlib.compress(text.encode("utf-8"), 1), None
+        if len(data or blob) > RESULT_MAX:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)",
-                            (key, family, time.time_ns(), zlib.compress(data, 1),
-                             pack(pieces) if pieces is not None else None))
+                            (key, family, time.time_ns(), data, blob))
             self.db.execute("DELETE FROM results WHERE key NOT IN "
                             "(SELECT key FROM results ORDER BY used DESC LIMIT ?)", (RESULTS_KEPT,))
             self.db.execute("COMMIT")
@@ -444,14 +453,23 @@ class Store:
                 pass
 
     def result_pieces(self, family: str) -> dict:
-        """The pieces per document of the latest output of this family (results.py)."""
+        """id -> piece of the latest output of this family kept piece by piece."""
         try:
             row = self.db.execute("SELECT pieces FROM results WHERE family=? AND pieces IS NOT NULL "
                                   "ORDER BY used DESC LIMIT 1", (family,)).fetchone()
-            got = unpack(row[0]) if row else {}
-        except (sqlite3.OperationalError, zlib.error, ValueError):
+            ids, parts = self._pieces(row[0]) if row else ((), ())
+        except (sqlite3.OperationalError, zlib.error, ValueError, EOFError, TypeError):
             return {}
-        return got if isinstance(got, dict) else {}
+        return dict(zip(ids, parts))
+
+    @staticmethod
+    def _pieces(blob: bytes) -> tuple[list, list]:
+        # marshal: fast for a few thousand strings, and safe here because the
+        # family names the Python version (results.family_key).
+        ids, parts = marshal.loads(zlib.decompress(blob))
+        if not (isinstance(ids, list) and isinstance(parts, list) and len(ids) == len(parts)):
+            raise ValueError("not kept pieces")
+        return ids, parts
 
     # The learned furniture depends only on the analyser version and the set of
     # documents; the last result is kept so an unchanged corpus need not recount.
@@ -472,9 +490,12 @@ class Store:
         """Content hashes that have an analysis by this analyser version."""
         return {h for (h,) in self.db.execute("SELECT hash FROM analyses WHERE version=?", (version,))}
 
+    # Learned furniture (learn.py): the `learned` info row names it (its key, analyser
+    # version, recurring keys, each affected document's signature); the `learned`
+    # table lists its documents with their learned keys, updated row by row.
     def learned(self, version: str, hashes: Iterable[str]) -> Optional[tuple[str, set, dict]]:
         """(its key, recurring keys, hash -> signature of its learned keys) saved for
-        exactly these documents; each one's learned keys are in learned_keys."""
+        exactly these documents."""
         key = self._learned_key(version, hashes)
         got = self._info_json("learned")
         if not isinstance(got, dict) or got.get("key") != key:
@@ -486,28 +507,61 @@ class Store:
 
     def learned_keys(self, key: str) -> Optional[dict]:
         """hash -> its learned line keys, saved with the learned furniture `key`."""
-        got = self._info_json("learned_keys")
-        if isinstance(got, dict) and got.get("key") == key and isinstance(got.get("per_doc"), dict):
-            return got["per_doc"]
-        return None
-
-    def set_learned(self, version: str, hashes: Iterable[str], recurring: set, affected: dict,
-                    per_doc: dict) -> str:
-        key = self._learned_key(version, hashes)
-        self._set_info("learned", {"key": key, "recurring": sorted(recurring), "affected": affected})
-        self._set_info("learned_keys", {"key": key, "version": version, "hashes": sorted(set(hashes)),
-                                        "recurring": sorted(recurring), "per_doc": per_doc})
-        return key
+        with self._snapshot():
+            got = self._info_json("learned")
+            if not isinstance(got, dict) or got.get("key") != key:
+                return None
+            return {h: ks.split("\n") for h, ks in self.db.execute("SELECT hash, keys FROM learned WHERE keys != ''")}
 
     def learned_state(self, version: str) -> Optional[dict]:
         """The last learned result in full (its documents, recurring keys and each
         document's learned keys), for learn.py to bring up to date."""
-        got = self._info_json("learned_keys")
-        if not isinstance(got, dict) or got.get("version") != version:
-            return None
-        if not all(isinstance(got.get(k), t) for k, t in (("hashes", list), ("recurring", list), ("per_doc", dict))):
-            return None
-        return got
+        with self._snapshot():
+            got = self._info_json("learned")
+            if not isinstance(got, dict) or got.get("version") != version or \
+                    not isinstance(got.get("recurring"), list):
+                return None
+            rows = self.db.execute("SELECT hash, keys FROM learned").fetchall()
+        return {"hashes": [h for h, _ in rows], "recurring": got["recurring"],
+                "per_doc": {h: ks.split("\n") for h, ks in rows if ks}}
+
+    def set_learned(self, version: str, hashes: Iterable[str], recurring: set, affected: dict,
+                    per_doc: dict, changes: Optional[tuple[set, set]] = None) -> str:
+        """Save learned furniture; `changes` (documents gone, documents whose learned
+        keys are new or changed) updates the last result instead of rewriting it."""
+        hashes = sorted(set(hashes))
+        key = self._learned_key(version, hashes)
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._set_info("learned", {"key": key, "version": version, "recurring": sorted(recurring),
+                                       "affected": affected})
+            if changes is None:
+                self.db.execute("DELETE FROM learned")
+                rows = [(h, "\n".join(per_doc.get(h, ()))) for h in hashes]
+            else:
+                gone, changed = changes
+                self.db.executemany("DELETE FROM learned WHERE hash=?", [(h,) for h in gone])
+                rows = [(h, "\n".join(per_doc.get(h, ()))) for h in changed]
+            self.db.executemany("INSERT OR REPLACE INTO learned VALUES (?,?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass        # a cache write: the next run learns again
+        return key
+
+    @contextlib.contextmanager
+    def _snapshot(self):
+        """Reads that must see one state of the index, whatever other runs write."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error:
+                pass
 
     def keys_in(self, version: str, hashes: Iterable[str]) -> set[str]:
         """The short-line keys the given documents hold."""
@@ -527,17 +581,21 @@ class Store:
         self._set_info("settled", key)
 
     def _info_json(self, name: str):
+        """A cached value kept in `info` (marshal): fast to read and write for
+        the thousands of entries learned furniture has, and written by this Python
+        version only (another one reads None and computes it again)."""
         row = self.db.execute("SELECT value FROM info WHERE key=?", (name,)).fetchone()
         try:
-            return json.loads(row[0]) if row and row[0] else None
-        except ValueError:
+            got = marshal.loads(row[0]) if row and isinstance(row[0], bytes) else None
+        except (ValueError, EOFError, TypeError):
             return None
+        return got[1] if isinstance(got, tuple) and len(got) == 2 and got[0] == sys.version else None
 
     def _set_info(self, name: str, value):
         try:
             self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
-                            (name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
-        except sqlite3.OperationalError:
+                            (name, marshal.dumps((sys.version, value))))
+        except (sqlite3.OperationalError, ValueError):
             pass  # a cache write, as in set_stances
 
     def keys_of(self, version: str, keys: Iterable[str], hashes: Iterable[str]) -> dict[str, list[str]]:
@@ -560,18 +618,17 @@ class Store:
         hs = list(set(hashes))
         if not hs or only is not None and not only:
             return {}
+        if only is not None:
+            # A few keys: their rows by the key index, the documents checked here.
+            want, fps = set(hs), {}
+            for k in only:
+                fps[k] = {fp for h, fp in self.db.execute(
+                    "SELECT hash, fp FROM linekeys WHERE key=? AND version=?", (k, version)) if h in want}
+            return {k: len(v) for k, v in fps.items() if len(v) >= 2}
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS cur (hash TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM cur")
         self.db.executemany("INSERT OR IGNORE INTO cur VALUES (?)", [(h,) for h in hs])
-        if only is None:
-            rows = self.db.execute(
-                "SELECT key, COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) WHERE version=? "
-                "GROUP BY key HAVING COUNT(DISTINCT fp) >= 2", (version,))
-            return dict(rows.fetchall())
-        out = {}
-        for k in only:
-            n = self.db.execute("SELECT COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) "
-                                "WHERE key=? AND version=?", (k, version)).fetchone()[0]
-            if n >= 2:
-                out[k] = n
-        return out
+        rows = self.db.execute(
+            "SELECT key, COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) WHERE version=? "
+            "GROUP BY key HAVING COUNT(DISTINCT fp) >= 2", (version,))
+        return dict(rows.fetchall())

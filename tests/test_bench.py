@@ -13,11 +13,11 @@ from conftest import ROOT
 
 BENCH = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "startup_help",
-                "startup_import"}
+MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_nomemo",
+                "startup_help", "startup_import"}
 RATIOS = {"cold_vs_reference", "cold_vs_reference_cut_only", "warm_vs_cold", "new_file_vs_cold",
           "startup_vs_import", "cold_n_vs_quarter", "rss_n_vs_quarter", "rss_n_mb", "jobs1_vs_default",
-          "cpu_cold_vs_reference"}
+          "cpu_cold_vs_reference", "cold_nomemo_vs_reference"}
 
 
 def _bench_module():
@@ -69,6 +69,7 @@ def test_quick_bench_writes_results(tmp_path):
     assert res["checks"]["new_file_docs"] == 201
     assert res["checks"]["warm_output_identical"] is True
     assert res["checks"]["jobs1_output_identical"] is True
+    assert res["checks"]["nomemo_output_identical"] is True
     assert res["reference_text"]["files"] == 200 and res["reference_text"]["chars"] > 0
     assert res["corpus"]["files"] == 200 and res["corpus"]["names_with_spaces"] > 0
     # The table is printed with every ratio.

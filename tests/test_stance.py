@@ -148,3 +148,25 @@ def test_user_lexicon_extends(tmp_path):
     text = "品牌应该培养更多员工大使。"
     assert stance_of(units([(1, text, text)]), get_lexicon()).label == "neutral"
     assert stance_of(units([(1, text, text)]), load_lexicon((str(lex_file),))).label == "matrix"
+
+
+def test_remembered_sentence_scores_are_fresh_copies(monkeypatch):
+    # score_unit remembers each sentence's score; what it hands out must equal a fresh
+    # computation however often asked, and a caller's changes must not leak back.
+    from ipcorpus.stance import score as score_mod
+    lex = get_lexicon()
+    text = "与其花钱请明星，不如让创始人亲自出来讲产品，雷军就是最好的例子。"
+    first = score_mod.score_unit(text, lex, "body")
+    first.founder += 100
+    first.rules.append("changed by the caller")
+    again = score_mod.score_unit(text, lex, "body")
+    fresh = score_mod._score_unit(text, lex, "body")
+    assert again == fresh and again is not first
+    assert score_mod.score_unit(text, lex, "title") == score_mod._score_unit(text, lex, "title")
+
+
+def test_memory_off_gives_the_same_stances(monkeypatch):
+    lex = get_lexicon()
+    with_memo = [label_of(c["text"]) for c in CASES]
+    monkeypatch.setattr(lex, "memo_on", False)
+    assert [label_of(c["text"]) for c in CASES] == with_memo

@@ -52,28 +52,11 @@ def clean(doc: Document, rules: Optional[RuleSet] = None) -> Cleaned:
     for i in range(n):
         if blank[i] or rule[i]:
             continue
-        b, t = plain[i], texts[i]
-        chars_b, chars_t = set(b), None
-        for r, on_text, screened in rules.line_rules(is_prose(b), len(t), len(b)):
-            if on_text:
-                s = t
-                if chars_t is None:
-                    chars_t = set(t)
-                chars = chars_t
-            else:
-                s, chars = b, chars_b
-            m = None
-            for rx, need in screened:
-                if need is not None and need.isdisjoint(chars):
-                    continue        # it cannot match without one of these
-                m = rx.search(s)
-                if m:
-                    break
-            if m:
-                rule[i] = r.name
-                if r.name.startswith("meta:") and m.groupdict().get("value"):
-                    values[i] = m.group("value").strip()
-                break
+        r, m = rules.first_match(plain[i], texts[i])
+        if r is not None:
+            rule[i] = r.name
+            if r.name.startswith("meta:") and m.groupdict().get("value"):
+                values[i] = m.group("value").strip()
     first, last = _core(plain, rule, blank)
     for i in range(n):
         if blank[i] or rule[i] or first <= i <= last:

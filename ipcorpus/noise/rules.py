@@ -151,27 +151,65 @@ class RuleSet:
                     out.append(r)
         return out
 
-    def line_rules(self, prose: bool, len_text: int, len_bare: int) -> list[tuple[Rule, bool, tuple]]:
-        """(rule, on text?, Rule.screened) of the active zone-any rules that may fire on such a
-        line, in order. Lines fall into a few classes (prose or not, and where each
-        length lies among the rules' limits), so each class is worked out once, not
-        every rule checked on every line."""
+    def first_match(self, bare: str, text: str) -> tuple[Optional[Rule], Optional[re.Match]]:
+        """The first active zone-any rule (in pack order) that drops this line, and
+        its match. Lines fall into a few classes (prose or not, and where each length
+        lies among the rules' limits), each worked out once (_Screen); within a class
+        only the patterns whose required characters (required.py) the line holds are
+        tried, in order, so the first that matches is the one a plain loop finds."""
         if self._limits is None:
             self._any = [r for r in self.active() if r.zone != "edge"]
             self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
             self._classes = {}
-        key = (prose, bisect_left(self._limits, len_text), bisect_left(self._limits, len_bare))
-        got = self._classes.get(key)
-        if got is None:
-            got = self._classes[key] = [(r, r.on == "text", r.screened) for r in self._any
-                                        if r.applies(prose, len_text, len_bare)]
-        return got
+        prose = is_prose(bare)
+        key = (prose, bisect_left(self._limits, len(text)), bisect_left(self._limits, len(bare)))
+        screen = self._classes.get(key)
+        if screen is None:
+            screen = self._classes[key] = _Screen([r for r in self._any if r.applies(prose, len(text), len(bare))])
+        for i in screen.candidates(bare, text):
+            r, on_text, rx = screen.entries[i]
+            m = rx.search(text if on_text else bare)
+            if m:
+                return r, m
+        return None, None
 
     def on(self, name: str) -> bool:
         return name not in self.disabled
 
     def names(self) -> set[str]:
         return {r.name for p in self.packs for r in p.rules} | set(BUILTIN)
+
+
+class _Screen:
+    """The patterns of one line class, indexed by the characters they need."""
+
+    def __init__(self, rules: list[Rule]):
+        self.entries: list[tuple[Rule, bool, re.Pattern]] = []
+        always: list[int] = []
+        self.need_bare: dict[str, list[int]] = {}
+        self.need_text: dict[str, list[int]] = {}
+        for r in rules:
+            on_text = r.on == "text"
+            for rx, need in r.screened:
+                i = len(self.entries)
+                self.entries.append((r, on_text, rx))
+                if need is None:
+                    always.append(i)
+                else:
+                    index = self.need_text if on_text else self.need_bare
+                    for ch in need:
+                        index.setdefault(ch, []).append(i)
+        self.always = frozenset(always)
+        self.bare_keys, self.text_keys = frozenset(self.need_bare), frozenset(self.need_text)
+
+    def candidates(self, bare: str, text: str) -> list[int]:
+        found = set(self.always)
+        for ch in self.bare_keys.intersection(bare):
+            found.update(self.need_bare[ch])
+        if self.text_keys:
+            for ch in self.text_keys.intersection(text):
+                found.update(self.need_text[ch])
+        return sorted(found)
 
 
 def make_ruleset(extra: Optional[dict] = None, keep: Iterable[str] = (), drop: Iterable[str] = ()) -> RuleSet:

@@ -127,12 +127,15 @@ def rank(items: list[Evidence], keep: int = KEEP_EVIDENCE) -> list[Evidence]:
     """Strongest first, but spread over the article: a sentence from a paragraph
     (line) already cited counts half until everything else has been considered."""
     pool = sorted(items, key=lambda e: (-e.weight, e.line))
+    near = [False] * len(pool)          # overlaps a sentence already chosen
+    left = list(range(len(pool)))
     out: list[Evidence] = []
-    while pool and len(out) < keep:
-        def eff(e):
-            near = any(e.line <= o.end_line and o.line <= e.end_line for o in out)
-            return e.weight * (0.5 if near else 1.0)
-        best = max(pool, key=lambda e: (eff(e), -e.line))
+    while left and len(out) < keep:
+        k = max(left, key=lambda i: (pool[i].weight * (0.5 if near[i] else 1.0), -pool[i].line))
+        best = pool[k]
         out.append(best)
-        pool.remove(best)
+        left.remove(k)
+        for i in left:
+            if not near[i] and pool[i].line <= best.end_line and best.line <= pool[i].end_line:
+                near[i] = True
     return out

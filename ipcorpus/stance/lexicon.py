@@ -1,6 +1,7 @@
 """Stance lexicons: the shipped TOML data merged with a user's file, compiled once."""
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ class Lexicon:
     index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     compiled_patterns: list[tuple[re.Pattern, str, float]] = field(default_factory=list)
     pattern_needs: list = field(default_factory=list)   # required.py's set for each pattern
+    cats_of: dict = field(default_factory=dict)         # term -> {category: weight}, shared by its hits
+    memo: dict = field(default_factory=dict, repr=False, compare=False)   # score.score_unit's
+    memo_on: bool = field(default_factory=lambda: os.environ.get("IPCORPUS_MEMO", "1") != "0",
+                          repr=False, compare=False)
     entity_regex: Optional[re.Pattern] = None
     entity_of: dict[str, str] = field(default_factory=dict)
     negators: frozenset = frozenset()
@@ -69,6 +74,12 @@ class Lexicon:
             for term in self.lists.get(lst, []):
                 index.setdefault(compact(term), []).append((lst, 1.0))
         self.index = index
+        self.cats_of = {}
+        for term, entries in index.items():
+            cats: dict = {}
+            for table, w in entries:
+                cats[table] = max(cats.get(table, 0.0), w)
+            self.cats_of[term] = cats
         self.regex = trie_regex(index)
         self.compiled_patterns = []
         for table, entries in self.patterns.items():

@@ -44,14 +44,13 @@ class UnitScore:
     topic: int = 0          # side of the strongest target (+1 founder, -1 matrix): what a
                             # following targetless sentence is about
 
+    def copy(self) -> "UnitScore":
+        return UnitScore(self.founder, self.matrix, list(self.rules), dict(self.entities), self.orphan, self.topic)
+
 
 def _scan(lex: Lexicon, c: str) -> list[Hit]:
-    hits = []
-    for m in lex.regex.finditer(c):
-        cats: dict = {}
-        for table, w in lex.index[m.group()]:
-            cats[table] = max(cats.get(table, 0.0), w)
-        hits.append(Hit(m.start(), m.end(), m.group(), cats))
+    cats_of = lex.cats_of
+    hits = [Hit(m.start(), m.end(), m.group(), cats_of[m.group()]) for m in lex.regex.finditer(c)]
     # Pattern targets (gapped terms) replace the trie hits they cover when longer.
     # Trie hits do not overlap, so those a span covers are found by bisection.
     starts = [h.start for h in hits]
@@ -144,12 +143,34 @@ def set_user_words(lex: Lexicon):
         _USER_WORDS.extend(sorted(w for w in words if not re.search(r"[ =+]", w)))
 
 
+MEMO_MAX = 50_000           # sentences remembered per lexicon and process
+_MISSING = object()
+
+
 def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | None:
+    """The score of one sentence at a position of its article. A pure function of
+    the two (and the lexicon), remembered per process: reposts and lightly edited
+    copies of an article share most of their sentences. A copy is handed out, as
+    stance_of adjusts the scores it gets. IPCORPUS_MEMO=0 turns the memory off
+    (bench/run.py measures both)."""
+    if not lex.memo_on:
+        return _score_unit(text, lex, position)
+    key = (text, position)
+    got = lex.memo.get(key, _MISSING)
+    if got is _MISSING:
+        got = _score_unit(text, lex, position)
+        if len(lex.memo) >= MEMO_MAX:
+            lex.memo.clear()
+        lex.memo[key] = got
+    return got.copy() if got is not None else None
+
+
+def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
     c = compact(text)
     hits = _scan(lex, c)
     targets = [(h, _target(h)) for h in hits]
     # A target that speaks (创始人坦言…) is the speaker, not what the sentence is about.
-    speech = {h.start for h in hits if h.has("speech")}
+    speech = {h.start for h in hits if "speech" in h.cats}
     targets = [(h, t) for h, t in targets if t and h.end not in speech and h.end + 1 not in speech]
     if not targets:
         return _orphan(hits, lex, c)
@@ -181,10 +202,10 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
         return bounds[clause(pos)]
 
     question = c.rstrip("”’」』）)\"'").endswith(("？", "?")) or "吗？" in c or "吗?" in c
-    rhetorical = any(h.has("rhetorical") for h in hits) and (question or any(
+    rhetorical = any("rhetorical" in h.cats for h in hits) and (question or any(
         h.term in ("何必", "谁说", "凭什么") for h in hits))
-    contrast_at = next((h.start for h in hits if h.has("contrast")), None)
-    reported_at = next((h.start for h in hits if h.has("reported")), None)
+    contrast_at = next((h.start for h in hits if "contrast" in h.cats), None)
+    reported_at = next((h.start for h in hits if "reported" in h.cats), None)
 
     nclauses = len(bounds) - 1
     tstarts = [x.start for x, _ in targets]
@@ -198,14 +219,14 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
     after_clause = per_clause[:]
     for k in range(nclauses - 1, -1, -1):
         after_clause[k] += after_clause[k + 1]
-    from_hits = sorted((x for x in hits if x.has("shift_from")), key=lambda x: x.end)
+    from_hits = sorted((x for x in hits if "shift_from" in x.cats), key=lambda x: x.end)
     from_ends = [x.end for x in from_hits]
     # Shifts (从X转向Y: X loses, Y gains) and comparisons (X替代不了Y, X远超Y).
     handled = set()
     contributions = []   # (side sign, weight, table, term, rules, clause)
     weak = set(lex.lists.get("weak_shift", []))
     for h in hits:
-        kind = "shift" if h.has("shift") else "versus" if (h.has("versus") or h.has("reverse_versus")) else None
+        kind = "shift" if "shift" in h.cats else "versus" if ("versus" in h.cats or "reverse_versus" in h.cats) else None
         if kind is None:
             continue
         # A shift or comparison relates nearby phrases: look three clauses either way
@@ -242,7 +263,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
             flips = _count_between(negs, clause_start(h.start), h.start)
             if c[h.end:h.end + 2] in ("不了", "不得", "不到", "不过"):
                 flips += 1  # 替代不了
-            d = (-1) ** flips * (-1 if h.has("reverse_versus") else 1)
+            d = (-1) ** flips * (-1 if "reverse_versus" in h.cats else 1)
             if not after and len({t[0] for _, t in before}) > 1:
                 # Y是任何X都替代不了的: the target nearest the verb is its subject,
                 # the earlier ones its object.
@@ -261,7 +282,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
                 contributions.append((t[0], sign * t[1] * f("shift"), t[2], x.term, [kind], clause(x.start)))
 
     # Both sides at once (缺一不可, 一主多辅): each side present gains.
-    if any(h.has("both") for h in hits):
+    if any("both" in h.cats for h in hits):
         sides = {t[0] for x, t in targets if id(x) not in handled}
         if sides == {1, -1}:
             for side in (1, -1):
@@ -282,7 +303,7 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
 
     comparative: dict[int, Hit] = {}
     for h in hits:
-        if h.has("comparative"):
+        if "comparative" in h.cats:
             comparative.setdefault(clause(h.start), h)
     ordered = sorted(tclauses)
     by_clause: dict[int, list] = {}
@@ -367,15 +388,15 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
 
     if not contributions:
         return None
-    if any(h.has("both") for h in hits):
+    if any("both" in h.cats for h in hits):
         res.rules.append("both")
     # Which clauses hold which markers, computed once (a sentence may have thousands).
     marked: dict[str, set] = {"concession": set(), "advocacy": set(), "hedges": set()}
     for h in hits:
         for cat in marked:
-            if h.has(cat):
+            if cat in h.cats:
                 marked[cat].add(clause(h.start))
-    emphasis = any(h.has("emphasis") for h in hits)
+    emphasis = any("emphasis" in h.cats for h in hits)
     caishi = "才是" in c     # X才是…: the whole sentence argues
     for side, w, table, term, rules, k in contributions:
         cstart = bounds[k]
