@@ -15,28 +15,31 @@ RECUR_MIN = 3             # distinct articles a short line must occur in to be f
 RECOUNT_SHARE = 0.2       # past this share of documents changed, count everything again
 
 
-def learn(corpus):
+def learn(corpus, fresh: dict | None = None):
+    """`fresh`: hash -> (fingerprint, keys) of the documents analysed in this run,
+    which need not be read back from the index."""
     docs = corpus.docs()
     store, version = corpus.store, corpus.version
+    fresh = fresh or {}
     hashes = [f.hash for f in docs]
     if store is not None:
         hashes = sorted(set(hashes) | store.ok_hashes(version))
     if len(hashes) < RECUR_MIN:
         return
+    changes = None
     if store is not None:
         got = store.learned(version, hashes)
         if got is not None:
             corpus.learned_key, corpus.recurring, corpus.affected = got
             return
-        recurring, per_doc, changes = _update(store, version, hashes) or _count(store, version, hashes)
+        updated = _update(store, version, hashes)
+        if updated is not None:
+            recurring, per_doc, changes = updated
+        else:
+            missing = [h for h in hashes if h not in fresh]
+            recurring, per_doc = _count({**store.doc_keys(version, missing), **fresh}, hashes)
     else:
-        fps: dict[str, set] = {}
-        for f in docs:
-            for k in f.packed["keys"]:
-                fps.setdefault(k, set()).add(f.packed["fp"])
-        recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
-        per_doc = {f.hash: sorted(recurring.intersection(f.packed["keys"])) for f in docs}
-        changes = None
+        recurring, per_doc = _count({f.hash: (f.packed["fp"], f.packed["keys"]) for f in docs}, hashes)
     per_doc = {h: ks for h, ks in per_doc.items() if ks}
     corpus.recurring, corpus._learned_keys = recurring, per_doc
     # The signature names the learned lines a document holds: its stored stance
@@ -47,11 +50,15 @@ def learn(corpus):
         corpus.learned_key = store.set_learned(version, hashes, recurring, corpus.affected, per_doc, changes)
 
 
-def _count(store, version: str, hashes: list) -> tuple[set, dict, None]:
-    """Every key counted over every document."""
-    counts = store.key_counts(version, hashes)
-    recurring = {k for k, n in counts.items() if n >= RECUR_MIN}
-    return recurring, (store.keys_of(version, recurring, hashes) if recurring else {}), None
+def _count(docs: dict, hashes: list) -> tuple[set, dict]:
+    """Every key counted over every document: docs is hash -> (fingerprint, keys)."""
+    fps: dict[str, set] = {}
+    for h in hashes:
+        fp, keys = docs.get(h, ("", ()))
+        for k in keys:
+            fps.setdefault(k, set()).add(fp)
+    recurring = {k for k, s in fps.items() if len(s) >= RECUR_MIN}
+    return recurring, {h: sorted(recurring.intersection(docs[h][1])) for h in hashes if h in docs}
 
 
 def _update(store, version: str, hashes: list):
@@ -66,8 +73,9 @@ def _update(store, version: str, hashes: list):
     added, gone = now - before, before - now
     if len(added) + len(gone) > RECOUNT_SHARE * len(now):
         return None
-    keys = store.keys_in(version, added | gone)
-    counts = store.key_counts(version, hashes, only=keys)
+    moved = store.doc_keys(version, added | gone)
+    keys = {k for _, ks in moved.values() for k in ks}
+    counts = store.key_counts(version, hashes, keys)
     fresh = {k for k in keys if counts.get(k, 0) >= RECUR_MIN}
     leaving, entering = (recurring & keys) - fresh, fresh - recurring
     recurring = (recurring - keys) | fresh
@@ -82,7 +90,7 @@ def _update(store, version: str, hashes: list):
         per_doc[h] = sorted(set(per_doc.get(h, [])) | set(ks))
         changed.add(h)
     for h in added:
-        ks = sorted(store.keys_in(version, {h}) & recurring)
+        ks = sorted(recurring.intersection(moved.get(h, ("", ()))[1]))
         if ks:
             per_doc[h] = ks
     return recurring, per_doc, (gone, changed)

@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -150,6 +149,14 @@ class Corpus:
         return f.stance
 
 
+def __getattr__(name: str):
+    # concurrent.futures costs 15 ms to import: only a run with work for a pool pays.
+    if name == "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor
+        return ProcessPoolExecutor
+    raise AttributeError(name)
+
+
 # -- workers -------------------------------------------------------------------
 _W: dict = {}
 
@@ -247,13 +254,14 @@ class _Pool:
     def __init__(self, opts: Options):
         self.opts = opts
         self.n = opts.jobs or os.cpu_count() or 1
-        self.ex: Optional[ProcessPoolExecutor] = None
+        self.ex = None
 
     def wanted(self, count: int) -> bool:
         return self.n > 1 and count >= PARALLEL_MIN
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self):
         if self.ex is None:
+            ProcessPoolExecutor = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
             import multiprocessing
             ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
             self.ex = ProcessPoolExecutor(max_workers=self.n, mp_context=ctx, initializer=_init_pool_worker,
@@ -384,6 +392,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
         pending.append((len(results) - 1, data))
 
     jobs = [(results[i].path, data) for i, data in pending]
+    fresh: dict = {}                   # hash -> (fingerprint, keys) analysed now, for learn
     batch = []
     for j, res in _run_jobs(jobs, opts, progress, pool):
         fr = results[pending[j][0]]
@@ -396,6 +405,7 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": fr.hash, "status": "ok", **res})
             fr.fp = res["fp"]
+            fresh[fr.hash] = (res["fp"], res["keys"])
             if not store:
                 # With an index it is saved with this batch and reloaded on demand
                 # (Corpus.analysis), so memory does not grow with the corpus.
@@ -415,7 +425,8 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
         dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
         corpus.pruned = store.prune({f.abspath for f in results}, dirs)
     if opts.learn:
-        learn(corpus)
+        learn(corpus, fresh)
+    fresh.clear()
     if opts.stances:
         _settle(corpus, pool)
     return corpus

@@ -31,13 +31,16 @@ def family_key(corpus, command: str, options: dict, fmt: str) -> str:
 
 
 def _doc_id(corpus, f) -> str:
-    return json.dumps([f.path, f.hash, corpus.affected.get(f.hash, "")])
+    # NUL cannot occur in a path: the fields cannot run into each other.
+    return f"{f.path}\0{f.hash}\0{corpus.affected.get(f.hash, '')}"
 
 
 def result_key(corpus, command: str, options: dict, fmt: str) -> str:
     h = hashlib.blake2b(family_key(corpus, command, options, fmt).encode(), digest_size=16)
+    affected = corpus.affected
     for f in corpus.files:
-        h.update(json.dumps([f.path, f.ok, f.hash, f.error, corpus.affected.get(f.hash, "")]).encode("ascii"))
+        h.update(f"{f.path}\0{f.ok}\0{f.hash}\0{f.error}\0{affected.get(f.hash, '')}\1"
+                 .encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

@@ -215,7 +215,9 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
     A file named explicitly is taken whatever its name; folders are walked
     recursively, skipping hidden folders; symlinked folders are not followed (so a
     link loop cannot trap the walk). A path that does not exist raises."""
-    patterns = tuple(patterns)
+    # fnmatch.fnmatch per name and pattern, as one compiled pattern (case as the
+    # platform folds it, like fnmatch).
+    taken = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns) or "(?!)")
     seen: set[str] = set()
     for given in paths:
         if not os.path.lexists(given):
@@ -223,7 +225,7 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
         if os.path.isdir(given):
             for root, files in _walk(given):
                 for name in files:
-                    if is_hidden(name) or not any(fnmatch.fnmatch(name, p) for p in patterns):
+                    if is_hidden(name) or not taken.match(os.path.normcase(name)):
                         continue
                     full = os.path.join(root, name)
                     if full not in seen:

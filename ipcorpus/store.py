@@ -20,7 +20,7 @@ from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 _DATA_TABLES = ("files", "analyses", "linekeys", "results", "learned")
 RESULTS_KEPT = 8                  # printed outputs kept (results.py)
 RESULT_MAX = 64 << 20             # ... each at most this many bytes, compressed
@@ -31,13 +31,11 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL, error TEXT, version TEXT);
 CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
-    PRIMARY KEY (hash, version));
+    fp TEXT, keys TEXT, PRIMARY KEY (hash, version));
 CREATE TABLE IF NOT EXISTS learned (hash TEXT PRIMARY KEY, keys TEXT);
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, family TEXT, used INTEGER, data BLOB, pieces BLOB);
 CREATE TABLE IF NOT EXISTS linekeys (
-    hash TEXT, version TEXT, key TEXT, fp TEXT);
-CREATE INDEX IF NOT EXISTS linekeys_key ON linekeys (key);
-CREATE INDEX IF NOT EXISTS linekeys_hash ON linekeys (hash, version);
+    key TEXT, version TEXT, hash TEXT, fp TEXT, PRIMARY KEY (key, version, hash)) WITHOUT ROWID;
 """
 
 
@@ -316,19 +314,23 @@ class Store:
         (pack_analysis) or as "analysis", and may carry its stance."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            keys = []
             for r in records:
                 p = pack_analysis(r["analysis"]) if r.get("analysis") is not None else r
                 if p.get("blob") is not None:
-                    self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats) "
-                                    "VALUES (?,?,?,?,?)",
+                    self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats, fp, keys) "
+                                    "VALUES (?,?,?,?,?,?,?)",
                                     (r["hash"], version, p["blob"],
-                                     pack(r["stance"]) if r.get("stance") is not None else None, p["stats"]))
-                    self.db.execute("DELETE FROM linekeys WHERE hash=? AND version=?", (r["hash"], version))
-                    self.db.executemany("INSERT INTO linekeys VALUES (?,?,?,?)",
-                                        [(r["hash"], version, k, p["fp"]) for k in p["keys"]])
+                                     pack(r["stance"]) if r.get("stance") is not None else None, p["stats"],
+                                     p["fp"], "\n".join(p["keys"])))
+                    keys += [(k, version, r["hash"], p["fp"]) for k in p["keys"]]
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
                                 (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
                                  r["status"], r.get("error"), version))
+            # One table ordered by key, for learn.py's lookups by key, filled in key
+            # order; a document analysed again has the same keys (a pure function).
+            keys.sort()
+            self.db.executemany("INSERT OR IGNORE INTO linekeys VALUES (?,?,?,?)", keys)
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as e:
             try:
@@ -563,13 +565,16 @@ class Store:
             except sqlite3.Error:
                 pass
 
-    def keys_in(self, version: str, hashes: Iterable[str]) -> set[str]:
-        """The short-line keys the given documents hold."""
-        out: set = set()
-        for h in hashes:
-            out.update(k for (k,) in self.db.execute(
-                "SELECT key FROM linekeys WHERE hash=? AND version=?", (h, version)))
-        return out
+    def doc_keys(self, version: str, hashes: Iterable[str]) -> dict[str, tuple[str, list]]:
+        """hash -> (fingerprint, short-line keys) of the given documents."""
+        want = set(hashes)
+        if len(want) <= 200:
+            rows = [r for h in want for r in self.db.execute(
+                "SELECT hash, fp, keys FROM analyses WHERE hash=? AND version=?", (h, version))]
+        else:
+            rows = [r for r in self.db.execute("SELECT hash, fp, keys FROM analyses WHERE version=?", (version,))
+                    if r[0] in want]
+        return {h: (fp or "", keys.split("\n") if keys else []) for h, fp, keys in rows}
 
     def settled(self) -> Optional[str]:
         """The learned-furniture key under which every document's stance was last
@@ -612,23 +617,13 @@ class Store:
                 out.setdefault(h, []).append(k)
         return out
 
-    def key_counts(self, version: str, hashes: Iterable[str], only: Optional[set] = None) -> dict[str, int]:
-        """In how many distinct articles (fingerprints) each short-line key occurs,
-        over the given documents (only the keys `only`, when given)."""
-        hs = list(set(hashes))
-        if not hs or only is not None and not only:
-            return {}
-        if only is not None:
-            # A few keys: their rows by the key index, the documents checked here.
-            want, fps = set(hs), {}
-            for k in only:
-                fps[k] = {fp for h, fp in self.db.execute(
-                    "SELECT hash, fp FROM linekeys WHERE key=? AND version=?", (k, version)) if h in want}
-            return {k: len(v) for k, v in fps.items() if len(v) >= 2}
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS cur (hash TEXT PRIMARY KEY)")
-        self.db.execute("DELETE FROM cur")
-        self.db.executemany("INSERT OR IGNORE INTO cur VALUES (?)", [(h,) for h in hs])
-        rows = self.db.execute(
-            "SELECT key, COUNT(DISTINCT fp) FROM linekeys JOIN cur USING (hash) WHERE version=? "
-            "GROUP BY key HAVING COUNT(DISTINCT fp) >= 2", (version,))
-        return dict(rows.fetchall())
+    def key_counts(self, version: str, hashes: Iterable[str], keys: set) -> dict[str, int]:
+        """In how many distinct articles (fingerprints) each of the given short-line
+        keys occurs, over the given documents (keys met in fewer than two left out)."""
+        want, out = set(hashes), {}
+        for k in keys:
+            fps = {fp for h, fp in self.db.execute(
+                "SELECT hash, fp FROM linekeys WHERE key=? AND version=?", (k, version)) if h in want}
+            if len(fps) >= 2:
+                out[k] = len(fps)
+        return out

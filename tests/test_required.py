@@ -73,3 +73,21 @@ def test_any_match_holds_a_required_character(pattern, text):
     m = re.search(pattern, text)
     if need is not None and m is not None:
         assert not need.isdisjoint(text)
+
+
+def test_sets_kept_between_runs_are_the_computed_ones(tmp_path, monkeypatch):
+    from ipcorpus import required
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(required, "_KNOWN", None)
+    first = required.required_sets(PATTERNS)
+    assert first == tuple(required_chars(p) for p in PATTERNS)
+    cache = tmp_path / "ipcorpus" / "required-chars.bin"
+    assert cache.is_file()
+    monkeypatch.setattr(required, "_KNOWN", None)           # a new process reads the file
+    monkeypatch.setattr(required, "required_chars", lambda p: pytest.fail("computed again"))
+    assert required.required_sets(PATTERNS) == first
+    cache.write_bytes(b"\x00garbage")                        # damaged: computed again
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(required, "_KNOWN", None)
+    assert required.required_sets(PATTERNS) == first

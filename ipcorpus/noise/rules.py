@@ -36,13 +36,25 @@ class Rule:
     @cached_property
     def regexes(self) -> tuple[re.Pattern, ...]:
         # Compiled on first use: a run that analyses nothing (warm) never needs them.
-        return tuple(re.compile(p) for p in self.patterns)
+        return tuple(self.regex(k) for k in range(len(self.patterns)))
+
+    def regex(self, k: int) -> re.Pattern:
+        """Pattern k compiled, when first searched with: a document's lines call for
+        a third of the patterns (_Screen), a run of one file need not compile all."""
+        rx = self._compiled.get(k)
+        if rx is None:
+            rx = self._compiled[k] = re.compile(self.patterns[k])
+        return rx
 
     @cached_property
-    def screened(self) -> tuple[tuple[re.Pattern, Optional[frozenset]], ...]:
-        """Each regex with the characters it cannot match without (required.py)."""
-        from ipcorpus.required import required_chars
-        return tuple((rx, required_chars(rx)) for rx in self.regexes)
+    def _compiled(self) -> dict:
+        return {}
+
+    @cached_property
+    def needs(self) -> tuple[Optional[frozenset], ...]:
+        """For each pattern, the characters it cannot match without (required.py)."""
+        from ipcorpus.required import required_sets
+        return required_sets(self.patterns)
 
     def applies(self, prose: bool, len_text: int, len_bare: int) -> bool:
         """May this rule fire on a line of these lengths whose bare text is (or is
@@ -159,6 +171,8 @@ class RuleSet:
         tried, in order, so the first that matches is the one a plain loop finds."""
         if self._limits is None:
             self._any = [r for r in self.active() if r.zone != "edge"]
+            from ipcorpus.required import required_sets
+            required_sets([p for r in self._any for p in r.patterns])     # one look at the cache
             self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
             self._classes = {}
         prose = is_prose(bare)
@@ -167,8 +181,8 @@ class RuleSet:
         if screen is None:
             screen = self._classes[key] = _Screen([r for r in self._any if r.applies(prose, len(text), len(bare))])
         for i in screen.candidates(bare, text):
-            r, on_text, rx = screen.entries[i]
-            m = rx.search(text if on_text else bare)
+            r, on_text, k = screen.entries[i]
+            m = r.regex(k).search(text if on_text else bare)
             if m:
                 return r, m
         return None, None
@@ -184,15 +198,15 @@ class _Screen:
     """The patterns of one line class, indexed by the characters they need."""
 
     def __init__(self, rules: list[Rule]):
-        self.entries: list[tuple[Rule, bool, re.Pattern]] = []
+        self.entries: list[tuple[Rule, bool, int]] = []      # (rule, on text?, its pattern number)
         always: list[int] = []
         self.need_bare: dict[str, list[int]] = {}
         self.need_text: dict[str, list[int]] = {}
         for r in rules:
             on_text = r.on == "text"
-            for rx, need in r.screened:
+            for k, need in enumerate(r.needs):
                 i = len(self.entries)
-                self.entries.append((r, on_text, rx))
+                self.entries.append((r, on_text, k))
                 if need is None:
                     always.append(i)
                 else:

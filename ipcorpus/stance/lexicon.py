@@ -89,8 +89,8 @@ class Lexicon:
                     self.compiled_patterns.append((re.compile(compact(pat) if " " in pat else pat), side, w))
                 except re.error as e:
                     raise IpcorpusError(f"lexicon pattern {pat!r}: {e}") from None
-        from ipcorpus.required import required_chars
-        self.pattern_needs = [required_chars(rx) for rx, _, _ in self.compiled_patterns]
+        from ipcorpus.required import required_sets
+        self.pattern_needs = list(required_sets([rx.pattern for rx, _, _ in self.compiled_patterns]))
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
         self.entity_regex = trie_regex(self.entity_of)
         self.negators = frozenset(self.lists.get("negators", []))
