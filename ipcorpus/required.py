@@ -9,10 +9,7 @@ set can be found (any character, \\w, a case-folded letter), None: the pattern i
 always tried."""
 from __future__ import annotations
 
-import marshal
-import os
 import re
-import sys
 from typing import Optional
 
 try:
@@ -86,39 +83,16 @@ def _item(op, av, icase: bool):
     return None
 
 
-_KNOWN: Optional[dict] = None      # pattern -> its set, shared by the processes of a machine
-
-
 def required_sets(patterns) -> tuple[Optional[frozenset], ...]:
-    """required_chars of each pattern, kept in the user cache between runs: parsing
-    the ~160 shipped patterns costs every process 20 ms, a run of one file as much
-    as analysing it."""
-    global _KNOWN
-    path = _cache_path()
-    if _KNOWN is None:
-        _KNOWN = {}
-        try:
-            with open(path, "rb") as fh:
-                got = marshal.loads(fh.read())
-            if isinstance(got, tuple) and len(got) == 2 and got[0] == sys.version and isinstance(got[1], dict):
-                _KNOWN = got[1]
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-    missing = [p for p in patterns if p not in _KNOWN]
+    """required_chars of each pattern, kept in the user cache between runs
+    (diskcache.py): parsing the ~160 shipped patterns costs every process 20 ms,
+    a run of one file as much as analysing it."""
+    from ipcorpus import diskcache
+    known = diskcache.table("required")
+    missing = [p for p in patterns if p not in known]
     for p in missing:
         got = required_chars(p)
-        _KNOWN[p] = tuple(sorted(got)) if got is not None else None
+        known[p] = tuple(sorted(got)) if got is not None else None
     if missing:
-        tmp = f"{path}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(marshal.dumps((sys.version, _KNOWN)))
-            os.replace(tmp, path)
-        except OSError:
-            pass        # no cache: computed again next time
-    return tuple(frozenset(_KNOWN[p]) if _KNOWN[p] is not None else None for p in patterns)
-
-
-def _cache_path() -> str:
-    from ipcorpus.nlp import cache_folder
-    return os.path.join(cache_folder(), "required-chars.bin")
+        diskcache.save("required")
+    return tuple(frozenset(known[p]) if known[p] is not None else None for p in patterns)

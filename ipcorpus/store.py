@@ -436,6 +436,7 @@ class Store:
         together again; only the RESULTS_KEPT most recently used are kept. A cache
         write: failures only cost time later."""
         if pieces is not None:
+            # Compressed: writing 6 MB to the index (and checkpointing it) costs more.
             data, blob = None, zlib.compress(marshal.dumps(pieces), 1)
         else:
             data, blob = zlib.compress(text.encode("utf-8"), 1), None

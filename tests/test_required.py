@@ -76,18 +76,30 @@ def test_any_match_holds_a_required_character(pattern, text):
 
 
 def test_sets_kept_between_runs_are_the_computed_ones(tmp_path, monkeypatch):
-    from ipcorpus import required
+    from ipcorpus import diskcache, required
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(required, "_KNOWN", None)
+    monkeypatch.setattr(diskcache, "_TABLES", {})
     first = required.required_sets(PATTERNS)
     assert first == tuple(required_chars(p) for p in PATTERNS)
-    cache = tmp_path / "ipcorpus" / "required-chars.bin"
+    cache = tmp_path / "ipcorpus" / "required-cache.bin"
     assert cache.is_file()
-    monkeypatch.setattr(required, "_KNOWN", None)           # a new process reads the file
+    monkeypatch.setattr(diskcache, "_TABLES", {})             # a new process reads the file
     monkeypatch.setattr(required, "required_chars", lambda p: pytest.fail("computed again"))
     assert required.required_sets(PATTERNS) == first
     cache.write_bytes(b"\x00garbage")                        # damaged: computed again
-    monkeypatch.undo()
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(required, "_KNOWN", None)
+    monkeypatch.setattr(required, "required_chars", required_chars)
+    monkeypatch.setattr(diskcache, "_TABLES", {})
     assert required.required_sets(PATTERNS) == first
+
+
+def test_parsed_toml_is_tomllib(tmp_path, monkeypatch):
+    import tomllib
+    from ipcorpus import diskcache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(diskcache, "_TABLES", {})
+    text = '[pack]\nname = "x"\n[[rule]]\nname = "a"\npatterns = ["^b"]\nmax_len = 3\nw = 1.5\n'
+    assert diskcache.parsed_toml(text) == tomllib.loads(text)
+    monkeypatch.setattr(diskcache, "_TABLES", {})
+    assert diskcache.parsed_toml(text) == tomllib.loads(text)       # read back from disk
+    dated = "when = 2025-01-01\n"                                     # marshal cannot keep a date
+    assert diskcache.parsed_toml(dated) == tomllib.loads(dated)

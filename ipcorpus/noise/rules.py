@@ -5,13 +5,13 @@ answers "which rule drops this line?"."""
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Optional
 
+from ipcorpus import diskcache
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.noise.text import is_prose
 
@@ -140,7 +140,7 @@ def builtin_packs() -> tuple[Pack, ...]:
     packs = []
     for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name)):
         if entry.name.endswith(".toml"):
-            packs.append(_pack_from(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name, check=False))
+            packs.append(_pack_from(diskcache.parsed_toml(entry.read_text(encoding="utf-8")), entry.name, check=False))
     return tuple(packs)
 
 

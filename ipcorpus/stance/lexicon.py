@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Optional
 
+from ipcorpus import diskcache
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.stance.scan import compact, trie_regex
 
@@ -109,7 +110,7 @@ def _load_builtin() -> list[tuple[dict, str]]:
     root = resources.files("ipcorpus.stance") / "lexicons"
     out = []
     for name in ("targets.toml", "evaluation.toml", "markers.toml", "entities.toml"):
-        out.append((tomllib.loads((root / name).read_text(encoding="utf-8")), name))
+        out.append((diskcache.parsed_toml((root / name).read_text(encoding="utf-8")), name))
     return out
 
 

@@ -1,0 +1,69 @@
+"""Small derived data kept in the user cache between runs: parsed TOML of the rule
+packs and lexicons, the characters each pattern needs (required.py). Parsing them
+costs every process tens of milliseconds, which a run on one new file notices.
+
+Each entry is keyed by its whole input, so a stale entry is never used; the file
+also names the Python version (marshal). A missing, damaged or unwritable cache
+only costs time."""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+
+_TABLES: dict[str, dict] = {}
+_DIRTY: set = set()
+
+
+def table(name: str) -> dict:
+    """The cached entries of one kind, read from disk on first use."""
+    got = _TABLES.get(name)
+    if got is None:
+        got = {}
+        try:
+            with open(_path(name), "rb") as fh:
+                data = marshal.loads(fh.read())
+            if isinstance(data, tuple) and len(data) == 2 and data[0] == sys.version and isinstance(data[1], dict):
+                got = data[1]
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        _TABLES[name] = got
+    return got
+
+
+def save(name: str):
+    """Write a table back (atomically) after entries were added to it."""
+    path = _path(name)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(marshal.dumps((sys.version, _TABLES.get(name, {}))))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+
+
+def parsed_toml(text: str) -> dict:
+    """tomllib.loads(text), remembered by the text's digest."""
+    import tomllib
+    cache = table("toml")
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = tomllib.loads(text)
+        try:
+            marshal.dumps(got)
+        except ValueError:          # a value marshal cannot hold (a date): not kept
+            del cache[key]
+            return got
+        save("toml")
+    return got
+
+
+def _path(name: str) -> str:
+    from ipcorpus.nlp import cache_folder
+    return os.path.join(cache_folder(), f"{name}-cache.bin")
