@@ -74,6 +74,8 @@ def _update(store, version: str, hashes: list):
     if len(added) + len(gone) > RECOUNT_SHARE * len(now):
         return None
     moved = store.doc_keys(version, added | gone)
+    if len(moved) < len(added | gone):
+        return None         # a document's keys are gone from the index (forgotten): count again
     keys = {k for _, ks in moved.values() for k in ks}
     counts = store.key_counts(version, hashes, keys)
     fresh = {k for k in keys if counts.get(k, 0) >= RECUR_MIN}

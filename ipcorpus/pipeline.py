@@ -120,6 +120,9 @@ class Corpus:
     def analysis(self, f: FileResult) -> dict:
         """The document's analysis with learned furniture dropped (a fresh copy)."""
         a = unpack(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
+        if a is None:
+            # Another run with other settings rewrote these files' entries meanwhile.
+            raise IpcorpusError(f"index {self.store.path} changed during this run; run the command again")
         if f.hash in self.affected:
             drop_recurring(a, set(self.keys_of(f.hash)))
         return a
@@ -424,11 +427,15 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
     if store:
         dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
         corpus.pruned = store.prune({f.abspath for f in results}, dirs)
+    changed = bool(fresh or corpus.pruned)
     if opts.learn:
         learn(corpus, fresh)
     fresh.clear()
     if opts.stances:
         _settle(corpus, pool)
+    if store and changed:
+        # Last: learning just read the keys of the documents that went.
+        store.forget_unused()
     return corpus
 
 

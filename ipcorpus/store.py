@@ -360,6 +360,30 @@ class Store:
                 raise IpcorpusError(f"cannot write index {self.path}: {e}") from None
         return len(gone)
 
+    def forget_unused(self) -> int:
+        """Drop the analyses no file points at any more (content that changed, files
+        that went, an older analyser or other settings) with their line keys, so
+        an index does not grow with every upgrade. A cache write."""
+        used = set(self.db.execute("SELECT hash, version FROM files WHERE status='ok'"))
+        stale = [hv for hv in self.db.execute("SELECT hash, version FROM analyses") if hv not in used]
+        if not stale:
+            return 0
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM analyses WHERE hash=? AND version=?", stale)
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone (hash TEXT, version TEXT)")
+            self.db.execute("DELETE FROM gone")
+            self.db.executemany("INSERT INTO gone VALUES (?,?)", stale)
+            self.db.execute("DELETE FROM linekeys WHERE (hash, version) IN (SELECT hash, version FROM gone)")
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            return 0
+        return len(stale)
+
     def stats(self, h: str, version: str) -> Optional[dict]:
         row = self.db.execute("SELECT stats FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return json.loads(row[0]) if row and row[0] else None

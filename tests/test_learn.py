@@ -94,3 +94,20 @@ def test_too_much_changed_counts_everything_again(tmp_path, monkeypatch):
     live = _learned(run([str(root)], Options(jobs=1, db=db)))
     assert calls == [1]
     assert live == _full(root, tmp_path, "full")
+
+
+def test_a_run_without_learning_that_forgets_documents_is_caught_up(tmp_path, updates):
+    # `check` runs without learning but prunes and forgets what went; the next
+    # learning run cannot read those documents' keys and counts everything again.
+    rng = random.Random(5)
+    root = tmp_path / "c"
+    root.mkdir()
+    for i, src in enumerate(_articles()[:10]):
+        _write(root, i, src, rng)
+    db = str(tmp_path / "live.sqlite")
+    run([str(root)], Options(jobs=1, db=db))
+    sorted(root.glob("*.txt"))[3].unlink()
+    run([str(root)], Options(jobs=1, db=db, learn=False))
+    live = _learned(run([str(root)], Options(jobs=1, db=db)))
+    assert live == _full(root, tmp_path, "full")
+    assert updates[-1] is False

@@ -176,6 +176,8 @@ def test_changed_content_is_reanalysed(tmp_path, spy):
     c = make_corpus(tmp_path / "c")
     first = run([str(c)], Options(jobs=1))
     target = c / SMALL[0]
+    old = next(f for f in first.files if f.path == str(target))
+    old_lines = len(first.analysis(old)["text"])
     with open(target, "ab") as fh:
         fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode("utf-8"))
     _bump_mtime(target)
@@ -185,10 +187,9 @@ def test_changed_content_is_reanalysed(tmp_path, spy):
     assert st.pop(target.name) == "changed"
     assert set(st.values()) == {"unchanged"}
     assert spy == [str(target)]
-    old = next(f for f in first.files if f.path == str(target))
     new = next(f for f in corpus.files if f.path == str(target))
     assert new.hash != old.hash
-    assert len(corpus.analysis(new)["text"]) > len(first.analysis(old)["text"])
+    assert len(corpus.analysis(new)["text"]) > old_lines
 
 
 def test_deleted_files_are_pruned(tmp_path):
@@ -392,3 +393,29 @@ def test_without_the_scoring_pass_stances_come_on_demand(tmp_path, scored):
     assert scored == []
     eager = run([str(c)], Options(jobs=1, no_cache=True))
     assert [lazy.stance(f) for f in lazy.docs()] == [eager.stance(f) for f in eager.docs()]
+
+
+def test_analyses_no_file_points_at_are_forgotten(tmp_path):
+    c = make_corpus(tmp_path / "c")
+    db = str(tmp_path / "i.sqlite")
+    first = run([str(c)], Options(jobs=1, db=db))
+    con = first.store.db
+    count = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
+    assert count("SELECT COUNT(*) FROM analyses") == len(SMALL)
+    keys_before = count("SELECT COUNT(*) FROM linekeys")
+    # A file changes and another goes: their old analyses and line keys go too.
+    changed = c / SMALL[0]
+    changed.write_bytes(changed.read_bytes() + "\n补充一句。\n".encode("utf-8"))
+    old_hash = next(f.hash for f in first.files if f.path.endswith(SMALL[0]))
+    (c / SMALL[1]).unlink()
+    again = run([str(c)], Options(jobs=1, db=db))
+    con = again.store.db
+    assert count("SELECT COUNT(*) FROM analyses") == len(SMALL) - 1
+    assert con.execute("SELECT COUNT(*) FROM analyses WHERE hash=?", (old_hash,)).fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM linekeys WHERE hash=?", (old_hash,)).fetchone()[0] == 0
+    assert 0 < count("SELECT COUNT(*) FROM linekeys") <= keys_before
+    # Other settings make another analyser version: the old one is forgotten.
+    third = run([str(c)], Options(jobs=1, db=db, keep_rules=("image",)))
+    con = third.store.db
+    assert {v for (v,) in con.execute("SELECT DISTINCT version FROM analyses")} == {third.version}
+    assert {v for (v,) in con.execute("SELECT DISTINCT version FROM linekeys")} == {third.version}
