@@ -313,30 +313,25 @@ class Store:
         analysed without its analysis. An ok record carries its analysis packed
         (pack_analysis) or as "analysis", and may carry its stance."""
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            keys = []
-            for r in records:
-                p = pack_analysis(r["analysis"]) if r.get("analysis") is not None else r
-                if p.get("blob") is not None:
-                    self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats, fp, keys) "
-                                    "VALUES (?,?,?,?,?,?,?)",
-                                    (r["hash"], version, p["blob"],
-                                     pack(r["stance"]) if r.get("stance") is not None else None, p["stats"],
-                                     p["fp"], "\n".join(p["keys"])))
-                    keys += [(k, version, r["hash"], p["fp"]) for k in p["keys"]]
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
-                                (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
-                                 r["status"], r.get("error"), version))
-            # One table ordered by key, for learn.py's lookups by key, filled in key
-            # order; a document analysed again has the same keys (a pure function).
-            keys.sort()
-            self.db.executemany("INSERT OR IGNORE INTO linekeys VALUES (?,?,?,?)", keys)
-            self.db.execute("COMMIT")
+            with self._writing():
+                keys = []
+                for r in records:
+                    p = pack_analysis(r["analysis"]) if r.get("analysis") is not None else r
+                    if p.get("blob") is not None:
+                        self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats, fp, keys) "
+                                        "VALUES (?,?,?,?,?,?,?)",
+                                        (r["hash"], version, p["blob"],
+                                         pack(r["stance"]) if r.get("stance") is not None else None, p["stats"],
+                                         p["fp"], "\n".join(p["keys"])))
+                        keys += [(k, version, r["hash"], p["fp"]) for k in p["keys"]]
+                    self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+                                    (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
+                                     r["status"], r.get("error"), version))
+                # One table ordered by key, for learn.py's lookups by key, filled in key
+                # order; a document analysed again has the same keys (a pure function).
+                keys.sort()
+                self.db.executemany("INSERT OR IGNORE INTO linekeys VALUES (?,?,?,?)", keys)
         except sqlite3.OperationalError as e:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             raise IpcorpusError(f"cannot write index {self.path}: {e}") from None
 
     def prune(self, keep_paths: set[str], under: list[str]) -> int:
@@ -349,14 +344,9 @@ class Store:
                     gone.append(key)
         if gone:
             try:
-                self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany("DELETE FROM files WHERE path=?", [(k,) for k in gone])
-                self.db.execute("COMMIT")
+                with self._writing():
+                    self.db.executemany("DELETE FROM files WHERE path=?", [(k,) for k in gone])
             except sqlite3.OperationalError as e:      # a full disk, a busy index: as in save
-                try:
-                    self.db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
                 raise IpcorpusError(f"cannot write index {self.path}: {e}") from None
         return len(gone)
 
@@ -369,18 +359,13 @@ class Store:
         if not stale:
             return 0
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM analyses WHERE hash=? AND version=?", stale)
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone (hash TEXT, version TEXT)")
-            self.db.execute("DELETE FROM gone")
-            self.db.executemany("INSERT INTO gone VALUES (?,?)", stale)
-            self.db.execute("DELETE FROM linekeys WHERE (hash, version) IN (SELECT hash, version FROM gone)")
-            self.db.execute("COMMIT")
+            with self._writing():
+                self.db.executemany("DELETE FROM analyses WHERE hash=? AND version=?", stale)
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone (hash TEXT, version TEXT)")
+                self.db.execute("DELETE FROM gone")
+                self.db.executemany("INSERT INTO gone VALUES (?,?)", stale)
+                self.db.execute("DELETE FROM linekeys WHERE (hash, version) IN (SELECT hash, version FROM gone)")
         except sqlite3.OperationalError:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             return 0
         return len(stale)
 
@@ -426,18 +411,13 @@ class Store:
         if not rows:
             return True
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("UPDATE analyses SET stance=? WHERE hash=? AND version=?",
-                                [(st, h, version) for h, sig, st in rows if not sig])
-            self.db.executemany("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
-                                [(sig, st, h, version) for h, sig, st in rows if sig])
-            self.db.execute("COMMIT")
+            with self._writing():
+                self.db.executemany("UPDATE analyses SET stance=? WHERE hash=? AND version=?",
+                                    [(st, h, version) for h, sig, st in rows if not sig])
+                self.db.executemany("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
+                                    [(sig, st, h, version) for h, sig, st in rows if sig])
             return True
         except sqlite3.OperationalError:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             return False
 
     def result(self, key: str):
@@ -467,17 +447,13 @@ class Store:
         if len(data or blob) > RESULT_MAX:
             return
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)",
-                            (key, family, time.time_ns(), data, blob))
-            self.db.execute("DELETE FROM results WHERE key NOT IN "
-                            "(SELECT key FROM results ORDER BY used DESC LIMIT ?)", (RESULTS_KEPT,))
-            self.db.execute("COMMIT")
+            with self._writing():
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)",
+                                (key, family, time.time_ns(), data, blob))
+                self.db.execute("DELETE FROM results WHERE key NOT IN "
+                                "(SELECT key FROM results ORDER BY used DESC LIMIT ?)", (RESULTS_KEPT,))
         except sqlite3.OperationalError:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+            pass  # a cache write: failures only cost time later
 
     def result_pieces(self, family: str) -> dict:
         """id -> piece of the latest output of this family kept piece by piece."""
@@ -559,24 +535,35 @@ class Store:
         hashes = sorted(set(hashes))
         key = self._learned_key(version, hashes)
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self._set_info("learned", {"key": key, "version": version, "recurring": sorted(recurring),
-                                       "affected": affected})
-            if changes is None:
-                self.db.execute("DELETE FROM learned")
-                rows = [(h, "\n".join(per_doc.get(h, ()))) for h in hashes]
-            else:
-                gone, changed = changes
-                self.db.executemany("DELETE FROM learned WHERE hash=?", [(h,) for h in gone])
-                rows = [(h, "\n".join(per_doc.get(h, ()))) for h in changed]
-            self.db.executemany("INSERT OR REPLACE INTO learned VALUES (?,?)", rows)
-            self.db.execute("COMMIT")
+            with self._writing():
+                self._set_info("learned", {"key": key, "version": version, "recurring": sorted(recurring),
+                                           "affected": affected})
+                if changes is None:
+                    self.db.execute("DELETE FROM learned")
+                    rows = [(h, "\n".join(per_doc.get(h, ()))) for h in hashes]
+                else:
+                    gone, changed = changes
+                    self.db.executemany("DELETE FROM learned WHERE hash=?", [(h,) for h in gone])
+                    rows = [(h, "\n".join(per_doc.get(h, ()))) for h in changed]
+                self.db.executemany("INSERT OR REPLACE INTO learned VALUES (?,?)", rows)
         except sqlite3.OperationalError:
+            pass  # a cache write: the next run learns again
+        return key
+
+    @contextlib.contextmanager
+    def _writing(self):
+        """One write transaction, taken at once (BEGIN IMMEDIATE: a busy index waits
+        here, not half-way); committed, or rolled back when the body raises."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
             try:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
-                pass        # a cache write: the next run learns again
-        return key
+                pass
+            raise
 
     @contextlib.contextmanager
     def _snapshot(self):
