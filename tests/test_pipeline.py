@@ -419,3 +419,11 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
     con = third.store.db
     assert {v for (v,) in con.execute("SELECT DISTINCT version FROM analyses")} == {third.version}
     assert {v for (v,) in con.execute("SELECT DISTINCT version FROM linekeys")} == {third.version}
+
+
+def test_the_code_that_decides_results_is_fingerprinted():
+    # Learning and the pattern screen decide what is stored: an edit to them must
+    # make a new analyser version, or an index would serve stale furniture.
+    assert {"analysis.py", "normalize.py", "source.py", "sentences.py", "learn.py", "required.py",
+            "nlp.py"} <= pipeline._ANALYSIS_MODULES
+    assert pipeline.code_fingerprint() != pipeline.code_fingerprint(everything=True)
