@@ -427,7 +427,9 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
     if store:
         dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
         corpus.pruned = store.prune({f.abspath for f in results}, dirs)
-    changed = bool(fresh or corpus.pruned)
+    # Only a file analysed again (new content, another analyser) or one gone can
+    # leave an analysis no file points at.
+    changed = bool(corpus.pruned) or any(f.status == "changed" for f in results)
     if opts.learn:
         learn(corpus, fresh)
     fresh.clear()
