@@ -77,7 +77,7 @@ def _update(store, version: str, hashes: list):
     if len(moved) < len(added | gone):
         return None         # a document's keys are gone from the index (forgotten): count again
     keys = {k for _, ks in moved.values() for k in ks}
-    counts = store.key_counts(version, hashes, keys)
+    counts = store.key_counts(version, now, keys, RECUR_MIN)
     fresh = {k for k in keys if counts.get(k, 0) >= RECUR_MIN}
     leaving, entering = (recurring & keys) - fresh, fresh - recurring
     recurring = (recurring - keys) | fresh

@@ -14,10 +14,12 @@ import hashlib
 import io
 import json
 import sys
+import zlib
 from typing import Callable, Optional
 
 from ipcorpus.output import Out
 
+BUCKETS = 64          # kept pieces are grouped by a hash of their id
 # (documents, piece(document) -> str, assemble(pieces) -> str)
 Pieces = tuple[list, Callable, Callable]
 
@@ -56,9 +58,6 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
     if isinstance(kept, str):
         out.write(kept)
         return
-    if kept is not None and pieces is not None:
-        out.write(pieces[2](kept[1]))
-        return
     if pieces is None:
         real, buf = out.stream, io.StringIO()
         out.stream = buf
@@ -72,8 +71,24 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
         return
     docs, piece, assemble = pieces
     family = family_key(corpus, command, options, out.fmt)
-    before = corpus.store.result_pieces(family)
+    stored = corpus.store.pieces(family)
+    have: dict = {}
+    for d in stored.values():
+        have.update(d)
     ids = [_doc_id(corpus, f) for f in docs]
-    parts = [before[i] if i in before else piece(f) for f, i in zip(docs, ids)]
+    rendered = [i for i in ids if i not in have]
+    parts = [have[i] if i in have else piece(f) for f, i in zip(docs, ids)]
     out.write(assemble(parts))
-    corpus.store.set_result(key, family=family, pieces=(ids, parts))
+    if kept is not None and not rendered:
+        return                  # printed as it was kept
+    from ipcorpus.store import RESULT_MAX
+    if sum(map(len, parts)) > RESULT_MAX:
+        return                  # too big to keep
+    # Pieces are kept in buckets by id, so a few changed documents rewrite a few
+    # buckets, not the whole output.
+    want: dict[int, dict] = {}
+    for i, part in zip(ids, parts):
+        want.setdefault(zlib.crc32(i.encode("utf-8", "surrogateescape")) % BUCKETS, {})[i] = part
+    changed = {b: d for b, d in want.items() if stored.get(b) != d}
+    changed.update({b: {} for b in stored if b not in want})
+    corpus.store.set_result(key, family=family, count=len(ids), buckets=changed)

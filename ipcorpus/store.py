@@ -20,8 +20,8 @@ from typing import Iterable, Optional
 
 from ipcorpus.errors import IpcorpusError
 
-SCHEMA_VERSION = 8
-_DATA_TABLES = ("files", "analyses", "linekeys", "results", "learned")
+SCHEMA_VERSION = 9
+_DATA_TABLES = ("files", "analyses", "linekeys", "results", "learned", "pieces")
 RESULTS_KEPT = 8                  # printed outputs kept (results.py)
 RESULT_MAX = 64 << 20             # ... each at most this many bytes, compressed
 _SCHEMA = """
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
     fp TEXT, keys TEXT, PRIMARY KEY (hash, version));
 CREATE TABLE IF NOT EXISTS learned (hash TEXT PRIMARY KEY, keys TEXT);
-CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, family TEXT, used INTEGER, data BLOB, pieces BLOB);
+CREATE TABLE IF NOT EXISTS pieces (family TEXT, bucket INTEGER, data BLOB, PRIMARY KEY (family, bucket));
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, family TEXT, used INTEGER, data BLOB, pieces INTEGER);
 CREATE TABLE IF NOT EXISTS linekeys (
     key TEXT, version TEXT, hash TEXT, fp TEXT, PRIMARY KEY (key, version, hash)) WITHOUT ROWID;
 """
@@ -421,58 +422,55 @@ class Store:
             return False
 
     def result(self, key: str):
-        """A command's printed output kept under `key` (results.py): its text, or
-        (ids, pieces) when it was kept piece by piece; None if there is none."""
+        """A command's printed output kept under `key` (results.py): its text, or its
+        number of pieces when it was kept piece by piece (see pieces); None if none."""
         try:
             row = self.db.execute("SELECT data, pieces FROM results WHERE key=?", (key,)).fetchone()
             if row is None:
                 return None
             self.db.execute("UPDATE results SET used=? WHERE key=?", (time.time_ns(), key))
             if row[1] is not None:
-                return self._pieces(row[1])
+                return int(row[1])
             return zlib.decompress(row[0]).decode("utf-8")
         except (sqlite3.OperationalError, zlib.error, UnicodeDecodeError, ValueError, EOFError, TypeError):
             return None
 
     def set_result(self, key: str, text: Optional[str] = None, family: str = "",
-                   pieces: Optional[tuple[list, list]] = None):
-        """Keep a printed output: its text, or (ids, pieces) for results.py to put
-        together again; only the RESULTS_KEPT most recently used are kept. A cache
+                   count: Optional[int] = None, buckets: Optional[dict] = None):
+        """Keep a printed output: its text, or its number of pieces with the buckets
+        of pieces (bucket -> {id: piece}) that changed; only the RESULTS_KEPT most
+        recently used outputs, and the pieces of their families, are kept. A cache
         write: failures only cost time later."""
-        if pieces is not None:
-            # Compressed: writing 6 MB to the index (and checkpointing it) costs more.
-            data, blob = None, zlib.compress(marshal.dumps(pieces), 1)
-        else:
-            data, blob = zlib.compress(text.encode("utf-8"), 1), None
-        if len(data or blob) > RESULT_MAX:
+        data = zlib.compress(text.encode("utf-8"), 1) if count is None else None
+        if data is not None and len(data) > RESULT_MAX:
             return
         try:
             with self._writing():
                 self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?)",
-                                (key, family, time.time_ns(), data, blob))
+                                (key, family, time.time_ns(), data, count))
                 self.db.execute("DELETE FROM results WHERE key NOT IN "
                                 "(SELECT key FROM results ORDER BY used DESC LIMIT ?)", (RESULTS_KEPT,))
-        except sqlite3.OperationalError:
+                # Compressed: writing 6 MB to the index (and checkpointing it) costs more.
+                self.db.executemany("INSERT OR REPLACE INTO pieces VALUES (?,?,?)",
+                                    [(family, b, zlib.compress(marshal.dumps(d), 1))
+                                     for b, d in (buckets or {}).items()])
+                self.db.execute("DELETE FROM pieces WHERE family NOT IN (SELECT family FROM results)")
+        except (sqlite3.OperationalError, ValueError):
             pass  # a cache write: failures only cost time later
 
-    def result_pieces(self, family: str) -> dict:
-        """id -> piece of the latest output of this family kept piece by piece."""
+    def pieces(self, family: str) -> dict[int, dict]:
+        """bucket -> {id: piece} kept for a family of outputs (results.py)."""
+        out = {}
         try:
-            row = self.db.execute("SELECT pieces FROM results WHERE family=? AND pieces IS NOT NULL "
-                                  "ORDER BY used DESC LIMIT 1", (family,)).fetchone()
-            ids, parts = self._pieces(row[0]) if row else ((), ())
+            for b, blob in self.db.execute("SELECT bucket, data FROM pieces WHERE family=?", (family,)):
+                # marshal: fast for a few thousand strings, and safe here because the
+                # family names the Python version (results.family_key).
+                d = marshal.loads(zlib.decompress(blob))
+                if isinstance(d, dict):
+                    out[b] = d
         except (sqlite3.OperationalError, zlib.error, ValueError, EOFError, TypeError):
             return {}
-        return dict(zip(ids, parts))
-
-    @staticmethod
-    def _pieces(blob: bytes) -> tuple[list, list]:
-        # marshal: fast for a few thousand strings, and safe here because the
-        # family names the Python version (results.family_key).
-        ids, parts = marshal.loads(zlib.decompress(blob))
-        if not (isinstance(ids, list) and isinstance(parts, list) and len(ids) == len(parts)):
-            raise ValueError("not kept pieces")
-        return ids, parts
+        return out
 
     # The learned furniture depends only on the analyser version and the set of
     # documents; the last result is kept so an unchanged corpus need not recount.
@@ -629,13 +627,17 @@ class Store:
                 out.setdefault(h, []).append(k)
         return out
 
-    def key_counts(self, version: str, hashes: Iterable[str], keys: set) -> dict[str, int]:
+    def key_counts(self, version: str, hashes: Iterable[str], keys: set, enough: int) -> dict[str, int]:
         """In how many distinct articles (fingerprints) each of the given short-line
-        keys occurs, over the given documents (keys met in fewer than two left out)."""
-        want, out = set(hashes), {}
+        keys occurs over the given documents, counted up to `enough` (furniture
+        lines occur in thousands of articles; learning only asks whether enough)."""
+        want, out = (hashes if isinstance(hashes, (set, frozenset)) else set(hashes)), {}
         for k in keys:
-            fps = {fp for h, fp in self.db.execute(
-                "SELECT hash, fp FROM linekeys WHERE key=? AND version=?", (k, version)) if h in want}
-            if len(fps) >= 2:
-                out[k] = len(fps)
+            fps: set = set()
+            for h, fp in self.db.execute("SELECT hash, fp FROM linekeys WHERE key=? AND version=?", (k, version)):
+                if h in want:
+                    fps.add(fp)
+                    if len(fps) >= enough:
+                        break
+            out[k] = len(fps)
         return out

@@ -145,4 +145,7 @@ def test_only_a_few_results_are_kept(corpus_dir):
     from ipcorpus.store import RESULTS_KEPT, Store
     s = Store(str(corpus_dir / "i.sqlite"))
     assert s.db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == RESULTS_KEPT
+    # The pieces of outputs no longer kept go with them.
+    assert s.db.execute("SELECT COUNT(DISTINCT family) FROM pieces").fetchone()[0] == RESULTS_KEPT
+    assert not s.db.execute("SELECT 1 FROM pieces WHERE family NOT IN (SELECT family FROM results)").fetchone()
     s.close()
