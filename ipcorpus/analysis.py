@@ -7,9 +7,7 @@ import hashlib
 import re
 import zlib
 from dataclasses import asdict
-from typing import Optional
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ipcorpus.noise.text import cjk_count, is_prose
 
@@ -108,8 +106,3 @@ def drop_recurring(analysis: dict, recurring: set) -> bool:
             changed = True
     return changed
 
-
-def apply_recurring(analysis: dict, recurring: set, lexicon_files: tuple = ()) -> Optional[dict]:
-    """Drop the learned furniture lines of one document in place; return its new
-    stance record if any line changed, else None."""
-    return stance_record(analysis, lexicon_files) if drop_recurring(analysis, recurring) else None

@@ -11,6 +11,7 @@ import hashlib
 import marshal
 import os
 import sys
+import tempfile
 
 _TABLES: dict[str, dict] = {}
 _DIRTY: set = set()
@@ -64,6 +65,19 @@ def parsed_toml(text: str) -> dict:
     return got
 
 
+def cache_folder() -> str:
+    """ipcorpus's folder in the user cache, or the temporary folder when that
+    cannot be written."""
+    from ipcorpus.store import user_cache_dir
+    cache = user_cache_dir()
+    try:
+        os.makedirs(cache, exist_ok=True)
+        if not os.access(cache, os.W_OK):
+            raise OSError
+    except OSError:
+        cache = tempfile.gettempdir()
+    return cache
+
+
 def _path(name: str) -> str:
-    from ipcorpus.nlp import cache_folder
     return os.path.join(cache_folder(), f"{name}-cache.bin")

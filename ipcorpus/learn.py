@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from ipcorpus.store import unpack
 
 RECUR_MIN = 3             # distinct articles a short line must occur in to be furniture
 RECOUNT_SHARE = 0.2       # past this share of documents changed, count everything again
@@ -105,6 +104,6 @@ def relearn(corpus) -> dict:
     out = {}
     for f in corpus.docs():
         if f.hash in corpus.affected and f.hash not in out:
-            a = unpack(f.packed["blob"]) if f.packed is not None else corpus.store.analysis(f.hash, corpus.version)[0]
+            a = corpus.stored_analysis(f)
             out[f.hash] = sorted({k for k, _ in a.get("candidates", []) if k in corpus.recurring})
     return out

@@ -15,24 +15,13 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 from typing import Optional
+
+from ipcorpus.diskcache import cache_folder
 
 _jieba = None
 _lazy: Optional["_Buckets"] = None
 _FORMAT = b"ipcj1"
-
-
-def cache_folder() -> str:
-    from ipcorpus.store import user_cache_dir
-    cache = user_cache_dir()
-    try:
-        os.makedirs(cache, exist_ok=True)
-        if not os.access(cache, os.W_OK):
-            raise OSError
-    except OSError:
-        cache = tempfile.gettempdir()
-    return cache
 
 
 def bucket_path(folder: Optional[str] = None) -> str:

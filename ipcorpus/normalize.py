@@ -60,6 +60,7 @@ def _opencc_file(name: str) -> str:
     return os.path.join(list(spec.submodule_search_locations)[0], "dictionary", name)
 
 
+@lru_cache(maxsize=None)
 def _opencc_rows(name: str) -> list[tuple[str, str]]:
     """(key, value) rows of an opencc dictionary, parsed as opencc parses them."""
     try:

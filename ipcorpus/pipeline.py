@@ -117,12 +117,17 @@ class Corpus:
             return json.loads(f.packed["stats"])
         return self.store.stats(f.hash, self.version)
 
-    def analysis(self, f: FileResult) -> dict:
-        """The document's analysis with learned furniture dropped (a fresh copy)."""
+    def stored_analysis(self, f: FileResult) -> dict:
+        """The document's analysis as analysed, learned furniture not dropped (a fresh copy)."""
         a = unpack(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
         if a is None:
             # Another run with other settings rewrote these files' entries meanwhile.
             raise IpcorpusError(f"index {self.store.path} changed during this run; run the command again")
+        return a
+
+    def analysis(self, f: FileResult) -> dict:
+        """The document's analysis with learned furniture dropped (a fresh copy)."""
+        a = self.stored_analysis(f)
         if f.hash in self.affected:
             drop_recurring(a, set(self.keys_of(f.hash)))
         return a
@@ -264,7 +269,8 @@ class _Pool:
 
     def _executor(self):
         if self.ex is None:
-            ProcessPoolExecutor = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
+            # Looked up on the module, so its lazy __getattr__ (and a test's stand-in) serve.
+            ProcessPoolExecutor = getattr(sys.modules[__name__], "ProcessPoolExecutor")
             import multiprocessing
             ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
             self.ex = ProcessPoolExecutor(max_workers=self.n, mp_context=ctx, initializer=_init_pool_worker,
@@ -466,6 +472,7 @@ def _settle(corpus: Corpus, pool: _Pool):
         has, rsig = states.get(f.hash, (False, None))
         if (rsig != sig) if sig else not has:
             todo[f.hash] = (sig, f)
+
     def job(h):
         sig, f = todo[h]
         blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)

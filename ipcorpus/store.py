@@ -498,7 +498,7 @@ class Store:
         """(its key, recurring keys, hash -> signature of its learned keys) saved for
         exactly these documents."""
         key = self._learned_key(version, hashes)
-        got = self._info_json("learned")
+        got = self._info("learned")
         if not isinstance(got, dict) or got.get("key") != key:
             return None
         try:
@@ -509,7 +509,7 @@ class Store:
     def learned_keys(self, key: str) -> Optional[dict]:
         """hash -> its learned line keys, saved with the learned furniture `key`."""
         with self._snapshot():
-            got = self._info_json("learned")
+            got = self._info("learned")
             if not isinstance(got, dict) or got.get("key") != key:
                 return None
             return {h: ks.split("\n") for h, ks in self.db.execute("SELECT hash, keys FROM learned WHERE keys != ''")}
@@ -518,7 +518,7 @@ class Store:
         """The last learned result in full (its documents, recurring keys and each
         document's learned keys), for learn.py to bring up to date."""
         with self._snapshot():
-            got = self._info_json("learned")
+            got = self._info("learned")
             if not isinstance(got, dict) or got.get("version") != version or \
                     not isinstance(got.get("recurring"), list):
                 return None
@@ -589,13 +589,13 @@ class Store:
     def settled(self) -> Optional[str]:
         """The learned-furniture key under which every document's stance was last
         stored (pipeline._settle), so an unchanged corpus need not look again."""
-        got = self._info_json("settled")
+        got = self._info("settled")
         return got if isinstance(got, str) else None
 
     def set_settled(self, key: Optional[str]):
         self._set_info("settled", key)
 
-    def _info_json(self, name: str):
+    def _info(self, name: str):
         """A cached value kept in `info` (marshal): fast to read and write for
         the thousands of entries learned furniture has, and written by this Python
         version only (another one reads None and computes it again)."""

@@ -32,6 +32,7 @@ class Rule:
     on: str = "bare"           # bare | text
     default: bool = True       # off-by-default rules run only with --drop-rule
     prose: bool = False        # may fire on a prose-like line
+    _compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def regexes(self) -> tuple[re.Pattern, ...]:
@@ -45,10 +46,6 @@ class Rule:
         if rx is None:
             rx = self._compiled[k] = re.compile(self.patterns[k])
         return rx
-
-    @cached_property
-    def _compiled(self) -> dict:
-        return {}
 
     @cached_property
     def needs(self) -> tuple[Optional[frozenset], ...]:
