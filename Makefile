@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean-index venv
+.PHONY: demo test bench eval clean-index venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The stance figure: 10-fold cross-validation on ../shared/stance_dev (a row per
+# article, the confusion matrix, the totals), then the scores on ../shared/real_pages.
+eval: $(STAMP)
+	$(BIN)/python tools/stance_model.py cv
+	@if [ -x ../shared/eval/run ]; then ../shared/eval/run | tail -7; fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -74,14 +74,19 @@ def analyse_cleaned(c: "Cleaned", lexicon_files: tuple = (), with_stance: bool =
     return analysis, (stance_record(analysis, lexicon_files) if with_stance else None)
 
 
-def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
+def article_units(analysis: dict) -> list:
+    """The sentences (sentences.Unit) of an analysis's kept lines: what stance reads."""
     from ipcorpus.sentences import units
-    from ipcorpus.stance.aggregate import stance_of
-    from ipcorpus.stance.lexicon import get_lexicon
     kept = [(i + 1, analysis["plain"][i], analysis["text"][i])
             for i, (action, _) in enumerate(analysis["verdicts"]) if action == "keep"]
+    return units(kept, analysis["meta"].get("title_line"))
+
+
+def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
+    from ipcorpus.stance.aggregate import stance_of
+    from ipcorpus.stance.lexicon import get_lexicon
     meta = analysis["meta"]
-    st = stance_of(units(kept, meta.get("title_line")), get_lexicon(tuple(lexicon_files)))
+    st = stance_of(article_units(analysis), get_lexicon(tuple(lexicon_files)))
     d = st.to_dict()
     d["title"] = meta.get("title")
     d["source"] = meta.get("source")

@@ -228,6 +228,9 @@ def stance(paths: List[str] = PathsArg,
                                         help="Also show the N strongest clauses per article."),
            by: Optional[str] = typer.Option(None, "--by", help="entity: one row per company/person."),
            label: Optional[List[str]] = typer.Option(None, "--label", help="Only articles with this label (repeatable)."),
+           explain: bool = typer.Option(False, "--explain",
+                                        help="Why each label: the decision, then every sentence with a target and "
+                                             "whether it counted (question, quoted, off-question)."),
            format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
            keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
@@ -248,6 +251,13 @@ def stance(paths: List[str] = PathsArg,
     from ipcorpus.commands import stance_pieces
     from ipcorpus.results import render
     labels = tuple(label or ())
+    if explain:
+        if by is not None or evidence:
+            raise IpcorpusError("--explain goes with neither --by nor --evidence")
+        from ipcorpus.commands import stance_explain_output
+        stance_explain_output(corpus, out, labels)
+        _finish(corpus, hard)
+        return
     render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels)},
            lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels),
            stance_pieces(corpus, out.fmt, evidence, labels) if by is None else None)

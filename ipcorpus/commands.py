@@ -109,7 +109,8 @@ def stance_record(corpus, f, evidence: int = 10) -> dict:
           for e in s["evidence"][:evidence]]
     return {"path": safe_path(f.path), "title": s.get("title"), "source": s.get("source"),
             "published": s.get("published"), "label": s["label"], "score": s["score"],
-            "confidence": s["confidence"], "founder": s["founder"], "matrix": s["matrix"],
+            "confidence": s["confidence"], "topic": s.get("topic"), "reason": s.get("reason"),
+            "founder": s["founder"], "matrix": s["matrix"],
             "entities": s["entities"], "evidence": ev}
 
 
@@ -190,6 +191,46 @@ def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
         erows = [[e["citation"], e["side"], e["weight"], e["text"]]
                  for r in recs for e in r["evidence"][:evidence]]
         out.rows(["citation", "side", "weight", "text"], erows, title="evidence")
+
+
+_EXPLAIN_COLS = ["citation", "label", "counts", "side", "weight", "rules", "text"]
+
+
+def stance_explain_output(corpus, out: Out, labels=()):
+    """Why each article got its label: a `decision` row (the model's probability
+    against its threshold, the features it read, the reason for a neutral), then
+    every sentence that carries a target, with whether it counted: `question` (on the
+    question, in the author's voice), `quoted` (someone else's words) or
+    `off-question` (a person's IP with no company behind it, a matrix for traffic …)."""
+    from ipcorpus.analysis import article_units
+    from ipcorpus.stance.aggregate import explain
+    from ipcorpus.stance.lexicon import get_lexicon
+    lex = get_lexicon(tuple(corpus.options.lexicons))
+    rows, recs = [], []
+    for f in corpus.docs():
+        st, feats, dec = explain(article_units(corpus.analysis(f)), lex, cite_all=True)
+        if labels and st.label not in labels:
+            continue
+        path = safe_path(f.path)
+        threshold = float(lex.decision.get("threshold", 0.5))
+        why = (f"p={dec.probability:.3f} threshold={threshold:.3f} topic={dec.topic}"
+               + (f" reason={dec.reason}" if dec.reason else "")
+               + f" sentences={feats.sentences} on_question={feats.on_question} quoted={feats.quoted}"
+               f" thesis={feats.thesis} argued={feats.argued} cluster={feats.cluster}"
+               f" weight={feats.weight:.3f} off_weight={feats.off_weight:.3f}")
+        rows.append([path, st.label, "decision", "", st.score, "", why])
+        recs.append({"path": path, "label": st.label, "topic": dec.topic, "reason": dec.reason,
+                     "probability": round(dec.probability, 3), "threshold": threshold,
+                     "features": {k: round(v, 3) if isinstance(v, float) else v for k, v in vars(feats).items()},
+                     "sentences": []})
+        for e in st.evidence:
+            counts = e.rules[-1]
+            c = cite(path, e.line, e.end_line)
+            rules = [r for r in e.rules[:-1]]
+            rows.append([c, st.label, counts, e.side, e.weight, " ".join(rules), e.text])
+            recs[-1]["sentences"].append({"citation": c, "line": e.line, "end_line": e.end_line, "counts": counts,
+                                          "side": e.side, "weight": e.weight, "rules": rules, "text": e.text})
+    out.rows(_EXPLAIN_COLS, rows, title="stance, explained", nowrap=["citation"], records=recs)
 
 
 def entity_output(recs, out: Out):

@@ -61,15 +61,18 @@ class Evidence:
 class Stance:
     label: str           # founder-ip | matrix | mixed | neutral
     score: float         # [-1, 1], positive leaning founder-IP
-    confidence: float    # [0, 1]
+    confidence: float    # [0, 1]: how sure the decision is (argued or not, and the side)
     founder: float       # total weight for the founder-IP side
     matrix: float        # total weight for the matrix side
     entities: dict = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
+    topic: str = "off"   # on | off: is the article about a company's voice through people at all
+    reason: Optional[str] = None   # why neutral: off-topic | quoted-only | mentions-only | thin
 
     def to_dict(self) -> dict:
         # dataclasses.asdict deep-copies field by field, a tenth of scoring time.
         return {"label": self.label, "score": self.score, "confidence": self.confidence,
+                "topic": self.topic, "reason": self.reason,
                 "founder": self.founder, "matrix": self.matrix,
                 "entities": {k: dict(v) for k, v in self.entities.items()},
                 "evidence": [{"line": e.line, "end_line": e.end_line, "side": e.side, "weight": e.weight,

@@ -52,6 +52,7 @@ def compute(corpus, paths: Optional[list] = None, top: int = 5, keywords: int = 
         recs.append({
             "path": s["path"], "title": s["title"], "source": s["source"], "portal": a.get("outlet"),
             "published": published, "month": _month(published), "label": s["label"], "score": s["score"],
+            "topic": s.get("topic"), "reason": s.get("reason"),
             "founder": s["founder"], "matrix": s["matrix"], "entities": s["entities"], "evidence": s["evidence"],
             "kept_text": "\n".join(kept), "kept_lines": len(kept),
             "damaged": [i + 1 for i, d in enumerate(a["damage"]) if d],
@@ -102,7 +103,7 @@ def compute(corpus, paths: Optional[list] = None, top: int = 5, keywords: int = 
             "first_published": dated[0] if dated else None,
             "last_published": dated[-1] if dated else None,
         },
-        "stance": _labels_with_shares([r["label"] for r in arts]),
+        "stance": _labels_with_shares(arts),
         "reposts": {"groups": len(groups), "documents": sum(len(g["copies"]) for g in groups), "list": groups},
         "by_source": _breakdown(arts, "source"),
         "by_portal": _breakdown([recs[i] for i in live], "portal", count_key="documents"),
@@ -127,18 +128,39 @@ def _zero() -> dict:
     return {lb: 0 for lb in LABELS}
 
 
-def _labels_with_shares(labels: list[str]) -> dict:
-    c = Counter(labels)
-    n = len(labels)
-    return {"articles": n,
-            "labels": {lb: {"count": c[lb], "share": round(c[lb] / n, 4) if n else 0.0} for lb in LABELS}}
+def _labels_with_shares(arts: list[dict]) -> dict:
+    """Label counts with two shares: of all articles, and, for the three sides, of the
+    articles that argue the question at all (most of a real folder does not: a brief
+    that gave the sides' shares of everything would understate them, and one that
+    left the neutral articles out would hide how few argue)."""
+    c = Counter(r["label"] for r in arts)
+    n = len(arts)
+    argued = n - c["neutral"]
+    reasons = Counter(r.get("reason") or "thin" for r in arts if r["label"] == "neutral")
+    return {"articles": n, "argued": argued,
+            "off_question": sum(1 for r in arts if r["label"] == "neutral" and r.get("topic") != "on"),
+            "neutral_reasons": dict(sorted(reasons.items())),
+            "labels": {lb: {"count": c[lb], "share": round(c[lb] / n, 4) if n else 0.0,
+                            "share_of_argued": (round(c[lb] / argued, 4) if argued else 0.0) if lb != "neutral" else None}
+                       for lb in LABELS}}
+
+
+def stance_sentence(st: dict) -> str:
+    """The brief's first statement about stance, the same in every format."""
+    n, a = st["articles"], st["argued"]
+    on_no_side = n - a - st["off_question"]
+    return (f"{a} of {n} article{'' if n == 1 else 's'} argue the question; "
+            f"{st['off_question']} {'is' if st['off_question'] == 1 else 'are'} off it and "
+            f"{on_no_side} on it without taking a side. Shares of the sides are of the {a} that argue; "
+            f"reposts counted once.")
 
 
 def _breakdown(rows: list[dict], key: str, count_key: str = "articles") -> list[dict]:
     agg: dict = {}
     for r in rows:
-        a = agg.setdefault(r[key], {key: r[key], count_key: 0, "labels": _zero()})
+        a = agg.setdefault(r[key], {key: r[key], count_key: 0, "argued": 0, "labels": _zero()})
         a[count_key] += 1
+        a["argued"] += r["label"] != "neutral"
         a["labels"][r["label"]] += 1
     return sorted(agg.values(), key=lambda a: (-a[count_key], a[key] is None, a[key] or ""))
 

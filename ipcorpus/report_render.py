@@ -15,6 +15,7 @@ from typing import Optional
 
 from ipcorpus.commands import LABELS
 from ipcorpus.output import Out
+from ipcorpus.report import stance_sentence
 
 COLORS = {"founder-ip": "#e8590c", "matrix": "#1971c2", "mixed": "#9c36b5", "neutral": "#adb5bd"}
 GLYPHS = {"founder-ip": "█", "matrix": "▓", "mixed": "▒", "neutral": "░"}
@@ -45,6 +46,10 @@ def _pct(share: float) -> str:
 
 def _date(p: Optional[str]) -> str:
     return (p or "")[:10]
+
+
+def _of_argued(v: dict) -> str:
+    return "" if v["share_of_argued"] is None else _pct(v["share_of_argued"])
 
 
 def _summary(r: dict) -> str:
@@ -157,13 +162,15 @@ def terminal(r: dict, out: Out):
     t.add_column("stance")
     t.add_column("articles", justify="right")
     t.add_column("share", justify="right")
+    t.add_column("of argued", justify="right")
     t.add_column("", no_wrap=True)
     for lb in LABELS:
         v = st["labels"][lb]
         cells = round(v["share"] * BAR)
-        t.add_row(Text(lb, style=COLORS[lb]), str(v["count"]), _pct(v["share"]),
+        t.add_row(Text(lb, style=COLORS[lb]), str(v["count"]), _pct(v["share"]), _of_argued(v),
                   Text(GLYPHS[lb] * cells, style=COLORS[lb]))
-    con.print(Panel(t, title=f"Stance over {_n(st['articles'], 'article')} (reposts counted once)", box=box.ROUNDED))
+    con.print(Panel(Group(Text(stance_sentence(st)), t), title=f"Stance over {_n(st['articles'], 'article')}",
+                    box=box.ROUNDED))
 
     # 2. stance by month
     rows = text_month_chart(r["by_month"])
@@ -332,9 +339,10 @@ def markdown(r: dict) -> str:
     paths = ", ".join(r["corpus"]["paths"]) or "corpus"
     w = [f"# Corpus brief: {md_code(paths)}\n", f"{md(_summary(r))}\n"]
     st = r["stance"]
-    w.append(f"## Stance\n\nOver {_n(st['articles'], 'article')}; reposts counted once.\n")
-    w.append(_md_table(["stance", "articles", "share", ""],
+    w.append(f"## Stance\n\n{md(stance_sentence(st))}\n")
+    w.append(_md_table(["stance", "articles", "share", "of argued", ""],
                        [[lb, str(st["labels"][lb]["count"]), _pct(st["labels"][lb]["share"]),
+                         _of_argued(st["labels"][lb]),
                          GLYPHS[lb] * round(st["labels"][lb]["share"] * BAR)] for lb in LABELS]))
     rows = text_month_chart(r["by_month"])
     if rows:
@@ -400,9 +408,13 @@ def long_rows(r: dict) -> list[list]:
     for k in ("files", "documents", "articles", "copies_folded", "first_published", "last_published"):
         rows.append(["corpus", "", k, c[k]])
     rows.append(["stance", "", "articles", r["stance"]["articles"]])
+    rows.append(["stance", "", "argued", r["stance"]["argued"]])
+    rows.append(["stance", "", "off_question", r["stance"]["off_question"]])
     for lb in LABELS:
         rows.append(["stance", lb, "count", r["stance"]["labels"][lb]["count"]])
         rows.append(["stance", lb, "share", r["stance"]["labels"][lb]["share"]])
+        if lb != "neutral":
+            rows.append(["stance", lb, "share_of_argued", r["stance"]["labels"][lb]["share_of_argued"]])
     for g in r["reposts"]["list"]:
         for cp in g["copies"]:
             rows.append(["repost", g["article"], cp["path"], cp["similarity"]])
@@ -658,11 +670,12 @@ def html_page(r: dict) -> str:
     s.append(f"<header><h1>Corpus brief: {esc(paths)}</h1><p class=\"summary\">{esc(_summary(r))}</p></header>")
 
     # stance
-    s.append(f'<section id="stance"><h2>Stance</h2><p>Over {_n(st["articles"], "article")}; reposts counted once.</p>')
+    s.append(f'<section id="stance"><h2>Stance</h2><p>{esc(stance_sentence(st))}</p>')
     s.append('<div class="grid"><div>' + _svg_share(st) + _legend_html() + "</div><div>")
-    s.append(_table(["stance", "articles", "share"],
-                    [[_label_tag(lb), str(st["labels"][lb]["count"]), esc(_pct(st["labels"][lb]["share"]))]
-                     for lb in LABELS], numeric={"articles", "share"}, cls="stance"))
+    s.append(_table(["stance", "articles", "share", "of argued"],
+                    [[_label_tag(lb), str(st["labels"][lb]["count"]), esc(_pct(st["labels"][lb]["share"])),
+                      esc(_of_argued(st["labels"][lb]))]
+                     for lb in LABELS], numeric={"articles", "share", "of argued"}, cls="stance"))
     s.append("</div></div>")
     s.append("</section>")
 

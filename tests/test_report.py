@@ -102,9 +102,18 @@ def test_stance_counts_and_shares_over_unique_articles(brief, gold):
                              "first_published": rep["corpus"]["first_published"],
                              "last_published": rep["corpus"]["last_published"]}
     assert rep["stance"]["articles"] == n
+    argued = n - want["neutral"]
+    assert rep["stance"]["argued"] == argued
+    # The sides' shares are of the articles that argue; neutral has no such share.
     for lb in LABELS:
-        assert rep["stance"]["labels"][lb] == {"count": want[lb], "share": round(want[lb] / n, 4)}, lb
+        assert rep["stance"]["labels"][lb] == {
+            "count": want[lb], "share": round(want[lb] / n, 4),
+            "share_of_argued": round(want[lb] / argued, 4) if lb != "neutral" else None}, lb
     assert abs(sum(v["share"] for v in rep["stance"]["labels"].values()) - 1) < 1e-3
+    assert abs(sum(v["share_of_argued"] or 0 for v in rep["stance"]["labels"].values()) - 1) < 1e-3
+    # Every neutral sample article is off the question, and says why.
+    assert rep["stance"]["off_question"] == want["neutral"]
+    assert rep["stance"]["neutral_reasons"] == {"off-topic": want["neutral"]}
     # One row per unique article, with the gold label.
     arts = {a["path"]: a for a in rep["articles"]}
     assert set(arts) == set(uniq)
@@ -143,8 +152,9 @@ def test_by_source_adds_up_to_what_stance_prints(brief, gold):
     want: dict = {}
     for p in uniq:
         src = stance[p]["source"]
-        a = want.setdefault(src, {"source": src, "articles": 0, "labels": dict.fromkeys(LABELS, 0)})
+        a = want.setdefault(src, {"source": src, "articles": 0, "argued": 0, "labels": dict.fromkeys(LABELS, 0)})
         a["articles"] += 1
+        a["argued"] += gold[p]["stance"][0] != "neutral"
         a["labels"][gold[p]["stance"][0]] += 1
     assert sorted(rep["by_source"], key=lambda x: str(x["source"])) == \
         sorted(want.values(), key=lambda x: str(x["source"]))
@@ -303,7 +313,7 @@ def test_health_counts_failed_all_noise_and_damaged(tmp_path, monkeypatch):
                                                                       "lines": [49]}
     # All noise is no article: the figures rest on the two real ones.
     assert rep["corpus"]["articles"] == rep["stance"]["articles"] == 2
-    assert rep["stance"]["labels"]["founder-ip"] == {"count": 2, "share": 1.0}
+    assert rep["stance"]["labels"]["founder-ip"] == {"count": 2, "share": 1.0, "share_of_argued": 1.0}
     md = invoke("report", "c", "--format", "markdown", "--no-cache").stdout
     assert "c/x/binary.txt" in md and "c/x/furniture.txt" in md
 
@@ -312,7 +322,9 @@ def test_empty_folder(tmp_path, monkeypatch):
     (tmp_path / "empty").mkdir()
     monkeypatch.chdir(tmp_path)
     rep = json.loads(invoke("report", "empty", "--format", "json", "--no-cache").stdout)
-    assert rep["stance"] == {"articles": 0, "labels": {lb: {"count": 0, "share": 0.0} for lb in LABELS}}
+    assert rep["stance"] == {"articles": 0, "argued": 0, "off_question": 0, "neutral_reasons": {},
+                             "labels": {lb: {"count": 0, "share": 0.0, "share_of_argued": None if lb == "neutral" else 0.0}
+                                        for lb in LABELS}}
     assert rep["reposts"]["list"] == [] and rep["by_month"]["months"] == []
     for fmt in ("table", "markdown", "tsv"):
         invoke("report", "empty", "--format", fmt, "--no-cache")
@@ -406,7 +418,10 @@ def test_markdown_brief(brief, cwd):
         assert f"\n{head}\n" in out, head
     st = rep["stance"]["labels"]
     for lb in LABELS:
-        assert re.search(rf"^\| {lb} \| {st[lb]['count']} \| {st[lb]['share'] * 100:.1f}% \| [█▓▒░]*\|?", out, re.M)
+        of_argued = "" if lb == "neutral" else f"{st[lb]['share_of_argued'] * 100:.1f}%"
+        assert re.search(rf"^\| {lb} \| {st[lb]['count']} \| {st[lb]['share'] * 100:.1f}% \| {of_argued} \| [█▓▒░]*\|?",
+                         out, re.M), lb
+    assert "15 of 19 articles argue the question; 4 are off it and 0 on it without taking a side." in out
     assert f"`{CORPUS}/sohu/xiaomi_ip_firewall_repost.txt`" in out
     for side in ("founder-ip", "matrix"):
         for e in rep["voices"][side]["evidence"]:
@@ -428,7 +443,8 @@ def test_terminal_brief(brief, cwd):
               "By source", "By portal", "By entity", "Voices for founder-IP", "Voices for matrix", "keywords:",
               "Health", "damaged script"):
         assert s in out, s
-    assert re.search(r"founder-ip\s+6\s+31\.6%\s+█+", out)
+    assert re.search(r"founder-ip\s+6\s+31\.6%\s+40\.0%\s+█+", out)
+    assert re.search(r"15 of 19 articles argue the question;\s+4 are off it", out)
     check_month_bars(rep, out)
     assert rep["voices"]["matrix"]["evidence"][0]["citation"] in out
     assert f"{CORPUS}/sohu/xiaomi_ip_firewall_repost.txt" in out
@@ -446,6 +462,8 @@ def test_tsv_and_csv_long_form(brief, cwd):
     fig = {(s, k, m): v for s, k, m, v in rows}
     for lb in LABELS:
         assert fig[("stance", lb, "count")] == str(rep["stance"]["labels"][lb]["count"])
+    assert fig[("stance", "", "argued")] == "15" and fig[("stance", "", "off_question")] == "4"
+    assert fig[("stance", "matrix", "share_of_argued")] == str(rep["stance"]["labels"]["matrix"]["share_of_argued"])
     assert fig[("corpus", "", "articles")] == "19"
     assert fig[("month", "undated", "articles")] == str(rep["by_month"]["undated"]["articles"])
     assert ("repost", f"{CORPUS}/netease/xiaomi_ip_firewall.txt", f"{CORPUS}/sohu/xiaomi_ip_firewall_repost.txt") \

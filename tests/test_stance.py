@@ -12,14 +12,16 @@ from conftest import DATA, REAL, ROOT, SAMPLE, ranges
 from ipcorpus.document import load_document
 from ipcorpus.noise.clean import clean
 from ipcorpus.sentences import units
-from ipcorpus.stance.aggregate import stance_of
+from ipcorpus.stance.aggregate import ARGUED, explain, stance_of
 from ipcorpus.stance.lexicon import get_lexicon
 
 CASES = json.loads((DATA / "stance_cases.json").read_text(encoding="utf-8"))
 
 
-def label_of(text):
-    return stance_of(units([(1, text, text)]), get_lexicon())
+def label_of(text, lex=None):
+    """The side a sentence argues, taken as an article that argues (the document
+    decision, whether an article argues at all, is tested in test_stance_decision.py)."""
+    return explain(units([(1, text, text)]), lex or get_lexicon(), model=ARGUED)[0]
 
 
 def doc_stance(path):
@@ -128,9 +130,9 @@ def test_jieba_only_when_a_target_and_a_negation_are_found():
     code = (
         "import sys\n"
         "from ipcorpus.sentences import units\n"
-        "from ipcorpus.stance.aggregate import stance_of\nfrom ipcorpus.stance.lexicon import get_lexicon\n"
+        "from ipcorpus.stance.aggregate import ARGUED, explain\nfrom ipcorpus.stance.lexicon import get_lexicon\n"
         "def run(t):\n"
-        "    s = stance_of(units([(1, t, t)]), get_lexicon())\n"
+        "    s = explain(units([(1, t, t)]), get_lexicon(), model=ARGUED)[0]\n"
         "    print(s.label, 'jieba' in sys.modules)\n"
         "run('今天天气不好，我们没去公园散步。')\n"
         "run('企业应该打造创始人IP。')\n"
@@ -146,8 +148,8 @@ def test_user_lexicon_extends(tmp_path):
     lex_file = tmp_path / "mine.toml"
     lex_file.write_text('[matrix]\n"员工大使" = 1.0\n', encoding="utf-8")
     text = "品牌应该培养更多员工大使。"
-    assert stance_of(units([(1, text, text)]), get_lexicon()).label == "neutral"
-    assert stance_of(units([(1, text, text)]), load_lexicon((str(lex_file),))).label == "matrix"
+    assert label_of(text).label == "neutral"
+    assert label_of(text, load_lexicon((str(lex_file),))).label == "matrix"
 
 
 def test_remembered_sentence_scores_are_fresh_copies(monkeypatch):

@@ -5,13 +5,18 @@ from __future__ import annotations
 from ipcorpus.models import Evidence, Stance
 from ipcorpus.sentences import Unit
 from ipcorpus.stance.lexicon import Lexicon
+from ipcorpus.stance.decide import CLUSTER, POSITIONS_OF_THESIS, Decision, Features, decide
+from ipcorpus.stance.question import FOUNDER, MATRIX, question_side
+from ipcorpus.stance.scan import compact
 from ipcorpus.stance.score import entities_in, score_unit
 
-MIN_EVIDENCE = 0.35     # below this total weight an article takes no position
+MIN_EVIDENCE = 0.35     # below this total weight no side is given, argued or not
 MIXED_RATIO = 0.75      # the weaker side has at least this share of the stronger
-STRONG_UNIT = 0.6       # an article (more than five sentences) needs one argument this strong
-BOTH_RATIO = 0.35       # ... or this share when the author frames it as both (一起用, 不是二选一)      # the weaker side has at least this share of the stronger
+BOTH_RATIO = 0.35       # ... or this share when the author frames it as both (一起用, 不是二选一)
 KEEP_EVIDENCE = 20
+# Rules that show a sentence arguing, not describing: advice, a turn, a shift from one
+# side to the other, a comparison, both sides weighed.
+_ARGUED = frozenset({"advocacy", "contrast", "shift", "versus", "both", "comparative", "rhetorical"})
 
 
 def _positions(units: list[Unit]) -> list[str]:
@@ -32,11 +37,26 @@ def _positions(units: list[Unit]) -> list[str]:
 
 
 def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
+    return explain(units, lex)[0]
+
+
+# A model that takes every text as arguing: the label its sentences give it (tests of
+# sentence phenomena, and tools/stance_model.py, which needs the side of every article).
+ARGUED = {"threshold": 0.0}
+
+
+def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
+            cite_all: bool = False) -> tuple[Stance, Features, Decision]:
+    """The stance with what decided it: the article's features and the decision.
+    `model` replaces the lexicon's decision weights (tools/stance_model.py fits them);
+    `cite_all` keeps every scored sentence as evidence, off the question too, and
+    leaves the evidence unranked, in article order (`stance --explain`)."""
     founder = matrix = 0.0
     scored = []
     ents: dict[str, dict] = {}
     results = []
-    for u, pos in zip(units, _positions(units)):
+    positions = _positions(units)
+    for u, pos in zip(units, positions):
         found = entities_in(u.text, lex)
         for name, n in found.items():
             e = ents.setdefault(name, {"mentions": 0, "founder": 0.0, "matrix": 0.0})
@@ -66,6 +86,8 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
             else:
                 s.matrix = -value
             s.rules = ["carry"] + s.rules
+            # ... and with it whether that topic is on the question.
+            s.question, s.quoted = results[last_k][2].question, results[last_k][2].quoted
     # Breadth over repetition: one line adds at most line_cap to a side.
     cap = lex.factor("line_cap")
     per_line: dict = {}
@@ -77,30 +99,43 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
         s.founder, s.matrix = min(s.founder, f_room), min(s.matrix, m_room)
         used[0] += s.founder
         used[1] += s.matrix
+    feats, considered = _features(units, positions, results, lex)
+    decision = decide(feats, lex.decision if model is None else model)
+    # Sentences off the question (a person's IP with no company behind it, someone
+    # else's words) count at a fraction, as context of the ones on it.
+    off = lex.factor("off_question")
     for u, found, s in results:
         if s is None or (s.founder == 0 and s.matrix == 0):
             continue
-        founder += s.founder
-        matrix += s.matrix
-        for name in found:
-            ents[name]["founder"] += s.founder
-            ents[name]["matrix"] += s.matrix
-        side = ("mixed" if abs(s.founder - s.matrix) < 1e-9 else
-                "founder-ip" if s.founder > s.matrix else "matrix")
-        weight = max(s.founder, s.matrix)
-        scored.append(Evidence(u.line, u.end_line, side, round(weight, 3), s.rules, u.text))
+        on = considered.get(id(s))
+        if on is None and not decision.argued and not cite_all:
+            continue          # a neutral article cites only what was on the question
+        k = 1.0 if on == "question" else off
+        sf, sm = s.founder * k, s.matrix * k
+        founder += sf
+        matrix += sm
+        if decision.argued:
+            # Entity figures count only articles that argue (an entity named in a
+            # neutral article gets its mentions, no weight).
+            for name in found:
+                ents[name]["founder"] += sf
+                ents[name]["matrix"] += sm
+        side = ("mixed" if abs(sf - sm) < 1e-9 else "founder-ip" if sf > sm else "matrix")
+        scored.append(Evidence(u.line, u.end_line, side, round(max(sf, sm), 3), s.rules + [on or "off-question"],
+                               u.text))
     total = founder + matrix
     score = (founder - matrix) / (total + 1.0) if total else 0.0
-    strongest = max((e.weight for e in scored), default=0.0)
-    if total < MIN_EVIDENCE or (len(units) > 5 and strongest < STRONG_UNIT and total < 2 * STRONG_UNIT):
+    if not decision.argued or total < MIN_EVIDENCE:
         label = "neutral"
-        confidence = 1.0 - total / MIN_EVIDENCE * 0.5
+        if decision.argued:
+            decision.reason = "thin"
+        confidence = 1.0 - decision.probability
     elif min(founder, matrix) >= (BOTH_RATIO if _framed_as_both(scored) else MIXED_RATIO) * max(founder, matrix):
         label = "mixed"
-        confidence = min(1.0, total / 6) * min(founder, matrix) / max(founder, matrix)
+        confidence = decision.probability
     else:
         label = "founder-ip" if founder > matrix else "matrix"
-        confidence = min(1.0, total / 6) * abs(founder - matrix) / total
+        confidence = decision.probability
     for e in ents.values():
         t = e["founder"] + e["matrix"]
         e["score"] = round((e["founder"] - e["matrix"]) / (t + 1.0), 3) if t else 0.0
@@ -108,7 +143,45 @@ def stance_of(units: list[Unit], lex: Lexicon) -> Stance:
         e["matrix"] = round(e["matrix"], 3)
     ents = dict(sorted(ents.items(), key=lambda kv: (-kv[1]["mentions"], kv[0])))
     return Stance(label, round(score, 3), round(confidence, 3), round(founder, 3), round(matrix, 3),
-                  ents, rank(scored))
+                  ents, scored if cite_all else rank(scored), topic=decision.topic, reason=decision.reason), \
+        feats, decision
+
+
+def _features(units: list[Unit], positions: list[str], results: list, lex: Lexicon) -> tuple[Features, dict]:
+    """The decision's features, and for each scored sentence on the question whether
+    it counts ("question") or is someone else's words ("quoted")."""
+    f = Features(sentences=sum(1 for u in units if u.kind != "title"))
+    title = next((compact(u.text) for u in units if u.kind == "title"), "")
+    considered: dict[int, str] = {}
+    at: list[int] = []                  # unit index of each sentence on the question
+    for k, ((u, _, s), pos) in enumerate(zip(results, positions)):
+        if s is None:
+            continue
+        side = s.question
+        if not side & MATRIX and title and lex.q is not None and "去" in u.text:
+            side |= question_side(compact(u.text), lex.q, title) & MATRIX
+        weight = s.founder + s.matrix
+        if not side:
+            f.off_weight += weight
+        elif s.quoted:
+            f.quoted += 1
+            considered[id(s)] = "quoted"
+        else:
+            f.on_question += 1
+            f.weight += weight
+            f.thesis += pos in POSITIONS_OF_THESIS
+            f.evaluated += any(r[:1] in "+-" for r in s.rules)
+            f.argued += any(r in _ARGUED for r in s.rules)
+            at.append(k)
+            f.founder_side += bool(side & FOUNDER)
+            f.matrix_side += bool(side & MATRIX)
+            considered[id(s)] = "question"
+    lo = 0
+    for hi in range(len(at)):
+        while at[hi] - at[lo] >= CLUSTER:
+            lo += 1
+        f.cluster = max(f.cluster, hi - lo + 1)
+    return f, considered
 
 
 def _framed_as_both(evidence: list[Evidence]) -> bool:

@@ -42,6 +42,9 @@ class Lexicon:
     negators: frozenset = frozenset()
     negation_chars: Optional[str] = None
     voice: tuple = ()
+    question: dict = field(default_factory=dict)      # question.toml: what puts a sentence on the question
+    decision: dict = field(default_factory=dict)      # decision.toml: the document decision's weights
+    q: Optional["QuestionWords"] = None               # question compiled
 
     def merge(self, data: dict, where: str):
         for t in _TABLES + _PATTERN_TABLES:
@@ -57,6 +60,13 @@ class Lexicon:
         self.factors.update(data.get("factors") or {})
         for name, aliases in (data.get("entities") or {}).items():
             self.entities[name] = list(dict.fromkeys(self.entities.get(name, []) + list(aliases)))
+        for name, value in (data.get("question") or {}).items():
+            if isinstance(value, list):
+                self.question[name] = list(dict.fromkeys(self.question.get(name, []) + list(value)))
+            else:
+                self.question[name] = value
+        for name, value in (data.get("decision") or {}).items():
+            self.decision[name] = value
         f = data.get("founders") or {}
         if "names" in f:
             self.founders = list(dict.fromkeys(self.founders + list(f["names"])))
@@ -100,16 +110,49 @@ class Lexicon:
         core = "不没无别勿非未毋"
         self.negation_chars = core if all(any(ch in n for ch in core) for n in self.negators) else None
         self.voice = tuple(compact(v) for v in self.lists.get("voice", []))
+        self.q = QuestionWords.build(self.question, self.founders, list(self.entities))
         return self
 
     def factor(self, name: str) -> float:
         return float(self.factors.get(name, 1.0))
 
 
+@dataclass
+class QuestionWords:
+    """question.toml compiled: one trie expression per word list."""
+    leaders: Optional[re.Pattern]
+    persona: Optional[re.Pattern]
+    companies: Optional[re.Pattern]
+    person_ip: Optional[re.Pattern]
+    staff: Optional[re.Pattern]
+    staff_voice: Optional[re.Pattern]
+    terms: Optional[re.Pattern]
+    term_side: dict[str, int]            # compact term -> FOUNDER, MATRIX or 0 (a look-alike)
+    persons: frozenset                   # leader words and founder names, compact (for 去X化)
+    owned: frozenset
+    quote_verbs: Optional[re.Pattern]
+    not_quotes: Optional[re.Pattern]
+    self_refs: tuple
+    window: int
+
+    @classmethod
+    def build(cls, q: dict, founders: list[str], companies: list[str]) -> "QuestionWords":
+        def rx(*names, extra=()):
+            return trie_regex([compact(t) for n in names for t in q.get(n, [])] + [compact(t) for t in extra])
+        side = {compact(t): 1 for t in q.get("founder_terms", [])}
+        side.update({compact(t): 2 for t in q.get("matrix_terms", [])})
+        side.update({compact(t): 0 for t in q.get("not_terms", [])})
+        return cls(rx("leaders", extra=founders), rx("persona"), rx("companies", extra=companies), rx("person_ip"), rx("staff"), rx("staff_voice"), trie_regex(side), side,
+                   frozenset(compact(t) for t in q.get("leaders", []) + founders),
+                   frozenset(compact(t) for t in q.get("owned", [])),
+                   rx("quote_verbs"), rx("not_quotes"), tuple(compact(t) for t in q.get("self_refs", [])),
+                   int(q.get("window", 10)))
+
+
 def _load_builtin() -> list[tuple[dict, str]]:
     root = resources.files("ipcorpus.stance") / "lexicons"
     out = []
-    for name in ("targets.toml", "evaluation.toml", "markers.toml", "entities.toml"):
+    for name in ("targets.toml", "evaluation.toml", "markers.toml", "entities.toml", "question.toml", "decision.toml"):
         out.append((diskcache.parsed_toml((root / name).read_text(encoding="utf-8")), name))
     return out
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ipcorpus.nlp import ensure, tokenizer
 from ipcorpus.stance.lexicon import Lexicon
+from ipcorpus.stance.question import MATRIX, Owners, question_side, quoted
 from ipcorpus.stance.scan import compact
 
 _SIDE = {"founder": 1, "person": 1, "matrix": -1, "weak_matrix": -1}
@@ -43,9 +44,12 @@ class UnitScore:
     orphan: float = 0.0     # evaluation found with no target: sign and strength
     topic: int = 0          # side of the strongest target (+1 founder, -1 matrix): what a
                             # following targetless sentence is about
+    question: int = 0       # question.FOUNDER | question.MATRIX: the sentence is on the question
+    quoted: bool = False    # someone else's words (雷军表示，…), not the author's
 
     def copy(self) -> "UnitScore":
-        return UnitScore(self.founder, self.matrix, list(self.rules), dict(self.entities), self.orphan, self.topic)
+        return UnitScore(self.founder, self.matrix, list(self.rules), dict(self.entities), self.orphan, self.topic,
+                         self.question, self.quoted)
 
 
 def _scan(lex: Lexicon, c: str) -> list[Hit]:
@@ -174,6 +178,12 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
     targets = [(h, t) for h, t in targets if t and h.end not in speech and h.end + 1 not in speech]
     if not targets:
         return _orphan(hits, lex, c)
+    qw = lex.q
+    if qw is not None and any(t[0] == 1 and h.term in qw.owned for h, t in targets):
+        # A person's IP is its owner's: 销售打造个人IP is the matrix side.
+        owners = Owners(c, qw)
+        targets = [(h, (-1, t[1], "staff") if t[0] == 1 and h.term in qw.owned and
+                    owners.side(h.start) == MATRIX else t) for h, t in targets]
     persons = [h for h, t in targets if t[2] == "person"]
     if persons:
         covered = bytearray(len(c) + 1)
@@ -433,6 +443,9 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
         res.rules.extend([f"{table}:{term}"] + rules + tags)
     res.rules = list(dict.fromkeys(res.rules))
     res.topic = max(targets, key=lambda xt: xt[1][1])[1][0]
+    if qw is not None:
+        res.question = question_side(c, qw)
+        res.quoted = quoted(c, qw)
     return res
 
 
