@@ -51,11 +51,33 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
     `model` replaces the lexicon's decision weights (tools/stance_model.py fits them);
     `cite_all` keeps every scored sentence as evidence, off the question too, and
     leaves the evidence unranked, in article order (`stance --explain`)."""
-    founder = matrix = 0.0
-    scored = []
+    positions = _positions(units)
+    results, ents = _scored(units, positions, lex)
+    feats, considered = _features(units, positions, results, lex)
+    decision = decide(feats, lex.decision if model is None else model)
+    founder, matrix, scored = _weigh(results, considered, ents, decision.argued, cite_all, lex)
+    total = founder + matrix
+    score = (founder - matrix) / (total + 1.0) if total else 0.0
+    if not decision.argued or total < MIN_EVIDENCE:
+        label = "neutral"
+        if decision.argued:
+            decision.reason = "thin"
+        confidence = 1.0 - decision.probability
+    elif min(founder, matrix) >= (BOTH_RATIO if _framed_as_both(scored) else MIXED_RATIO) * max(founder, matrix):
+        label, confidence = "mixed", decision.probability
+    else:
+        label, confidence = ("founder-ip" if founder > matrix else "matrix"), decision.probability
+    stance = Stance(label, round(score, 3), round(confidence, 3), round(founder, 3), round(matrix, 3),
+                    _entity_scores(ents), scored if cite_all else rank(scored),
+                    topic=decision.topic, reason=decision.reason)
+    return stance, feats, decision
+
+
+def _scored(units: list[Unit], positions: list[str], lex: Lexicon) -> tuple[list, dict]:
+    """Every sentence scored, in context: (unit, entities found, score or None) each,
+    and the entities' mention counts."""
     ents: dict[str, dict] = {}
     results = []
-    positions = _positions(units)
     for u, pos in zip(units, positions):
         found = entities_in(u.text, lex)
         for name, n in found.items():
@@ -70,11 +92,28 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
             prev.founder *= turn
             prev.matrix *= turn
             prev.rules.append("before-turn")
-    # Topic continuity: a targetless evaluation continues the last topic within two
-    # sentences (当然老板直播有风险。否则，就会被反噬。).
+    _carry(results, lex)
+    # Breadth over repetition: one line adds at most line_cap to a side.
+    cap = lex.factor("line_cap")
+    per_line: dict = {}
+    for u, _, s in results:
+        if s is None:
+            continue
+        used = per_line.setdefault(u.line, [0.0, 0.0])
+        s.founder = min(s.founder, max(0.0, cap - used[0]))
+        s.matrix = min(s.matrix, max(0.0, cap - used[1]))
+        used[0] += s.founder
+        used[1] += s.matrix
+    return results, ents
+
+
+def _carry(results: list, lex: Lexicon) -> None:
+    """Topic continuity: a targetless evaluation continues the last topic within two
+    sentences (当然老板直播有风险。否则，就会被反噬。), and with it whether that topic is
+    on the question."""
     carry = lex.factor("carry")
     last_side, last_k = 0, -10
-    for k, (u, found, s) in enumerate(results):
+    for k, (_, _, s) in enumerate(results):
         if s is None:
             continue
         if s.topic:
@@ -86,35 +125,28 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
             else:
                 s.matrix = -value
             s.rules = ["carry"] + s.rules
-            # ... and with it whether that topic is on the question.
             s.question, s.quoted = results[last_k][2].question, results[last_k][2].quoted
-    # Breadth over repetition: one line adds at most line_cap to a side.
-    cap = lex.factor("line_cap")
-    per_line: dict = {}
-    for u, found, s in results:
-        if s is None:
-            continue
-        used = per_line.setdefault(u.line, [0.0, 0.0])
-        f_room, m_room = max(0.0, cap - used[0]), max(0.0, cap - used[1])
-        s.founder, s.matrix = min(s.founder, f_room), min(s.matrix, m_room)
-        used[0] += s.founder
-        used[1] += s.matrix
-    feats, considered = _features(units, positions, results, lex)
-    decision = decide(feats, lex.decision if model is None else model)
-    # Sentences off the question (a person's IP with no company behind it, someone
-    # else's words) count at a fraction, as context of the ones on it.
+
+
+def _weigh(results: list, considered: dict, ents: dict, argued: bool, cite_all: bool,
+           lex: Lexicon) -> tuple[float, float, list[Evidence]]:
+    """The two sides' weights and the evidence. Sentences off the question (a person's
+    IP with no company behind it, someone else's words) count at a fraction, as
+    context of the ones on it; a neutral article cites only what was on the question."""
     off = lex.factor("off_question")
+    founder = matrix = 0.0
+    scored = []
     for u, found, s in results:
         if s is None or (s.founder == 0 and s.matrix == 0):
             continue
         on = considered.get(id(s))
-        if on is None and not decision.argued and not cite_all:
-            continue          # a neutral article cites only what was on the question
+        if on is None and not argued and not cite_all:
+            continue
         k = 1.0 if on == "question" else off
         sf, sm = s.founder * k, s.matrix * k
         founder += sf
         matrix += sm
-        if decision.argued:
+        if argued:
             # Entity figures count only articles that argue (an entity named in a
             # neutral article gets its mentions, no weight).
             for name in found:
@@ -123,28 +155,16 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
         side = ("mixed" if abs(sf - sm) < 1e-9 else "founder-ip" if sf > sm else "matrix")
         scored.append(Evidence(u.line, u.end_line, side, round(max(sf, sm), 3), s.rules + [on or "off-question"],
                                u.text))
-    total = founder + matrix
-    score = (founder - matrix) / (total + 1.0) if total else 0.0
-    if not decision.argued or total < MIN_EVIDENCE:
-        label = "neutral"
-        if decision.argued:
-            decision.reason = "thin"
-        confidence = 1.0 - decision.probability
-    elif min(founder, matrix) >= (BOTH_RATIO if _framed_as_both(scored) else MIXED_RATIO) * max(founder, matrix):
-        label = "mixed"
-        confidence = decision.probability
-    else:
-        label = "founder-ip" if founder > matrix else "matrix"
-        confidence = decision.probability
+    return founder, matrix, scored
+
+
+def _entity_scores(ents: dict) -> dict:
     for e in ents.values():
         t = e["founder"] + e["matrix"]
         e["score"] = round((e["founder"] - e["matrix"]) / (t + 1.0), 3) if t else 0.0
         e["founder"] = round(e["founder"], 3)
         e["matrix"] = round(e["matrix"], 3)
-    ents = dict(sorted(ents.items(), key=lambda kv: (-kv[1]["mentions"], kv[0])))
-    return Stance(label, round(score, 3), round(confidence, 3), round(founder, 3), round(matrix, 3),
-                  ents, scored if cite_all else rank(scored), topic=decision.topic, reason=decision.reason), \
-        feats, decision
+    return dict(sorted(ents.items(), key=lambda kv: (-kv[1]["mentions"], kv[0])))
 
 
 def _features(units: list[Unit], positions: list[str], results: list, lex: Lexicon) -> tuple[Features, dict]:
