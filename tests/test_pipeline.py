@@ -3,7 +3,6 @@ corruption, and identical results in one process or many."""
 import os
 import shutil
 import sqlite3
-import time
 
 import pytest
 
@@ -137,7 +136,7 @@ def test_second_run_is_all_unchanged_without_analysis(tmp_path, spy):
     assert set(_status(second).values()) == {"unchanged"}
     assert spy == []
     # The cached results are the same as the fresh ones.
-    for a, b in zip(first.files, second.files):
+    for a, b in zip(first.files, second.files, strict=True):
         assert a.hash == b.hash
         assert second.analysis(b)["verdicts"] == first.analysis(a)["verdicts"]
         assert second.stance(b) == first.stance(a)
@@ -179,7 +178,7 @@ def test_changed_content_is_reanalysed(tmp_path, spy):
     old = next(f for f in first.files if f.path == str(target))
     old_lines = len(first.analysis(old)["text"])
     with open(target, "ab") as fh:
-        fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode("utf-8"))
+        fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode())
     _bump_mtime(target)
     spy.clear()
     corpus = run([str(c)], Options(jobs=1))
@@ -297,7 +296,7 @@ def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
            [(f.path, f.status, f.hash, f.error) for f in many.files]
     assert one.recurring == many.recurring
     assert one.affected == many.affected
-    for a, b in zip(one.docs(), many.docs()):
+    for a, b in zip(one.docs(), many.docs(), strict=True):
         assert one.analysis(a) == many.analysis(b), a.path
         assert one.stance(a) == many.stance(b), a.path
     # And the indexes they wrote hold the same rows.
@@ -405,7 +404,7 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
     keys_before = count("SELECT COUNT(*) FROM linekeys")
     # A file changes and another goes: their old analyses and line keys go too.
     changed = c / SMALL[0]
-    changed.write_bytes(changed.read_bytes() + "\n补充一句。\n".encode("utf-8"))
+    changed.write_bytes(changed.read_bytes() + "\n补充一句。\n".encode())
     old_hash = next(f.hash for f in first.files if f.path.endswith(SMALL[0]))
     (c / SMALL[1]).unlink()
     again = run([str(c)], Options(jobs=1, db=db))

@@ -2,10 +2,11 @@
 the two set-up commands it promises exist and are what CI runs."""
 import re
 
+from typer.main import get_command
+
 from conftest import ROOT
 
 from ipcorpus.cli import app
-from typer.main import get_command
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -114,7 +114,7 @@ def _docs(c):
 def test_pieces_kept_from_the_last_output_give_the_fresh_output(corpus_dir, renders, fmt, args):
     _stance(corpus_dir, "--format", fmt, *args)
     art = corpus_dir / "sina" / "tesla_byd_liangzhong_biaoda.txt"
-    art.write_bytes(art.read_bytes().replace("比亚迪".encode("utf-8"), "理想汽车".encode("utf-8")))
+    art.write_bytes(art.read_bytes().replace("比亚迪".encode(), "理想汽车".encode()))
     (corpus_dir / "netease" / "xiaomi_ip_firewall.txt").unlink()
     renders.pieces.clear()
     after = _stance(corpus_dir, "--format", fmt, *args)

@@ -84,6 +84,7 @@ def normalize(name: str, text: str) -> str:
 def invoke(args: list[str]):
     """Run the CLI in-process; return the click Result."""
     from typer.testing import CliRunner
+
     from ipcorpus.cli import app
     return CliRunner(env=ENV).invoke(app, args)
 
