@@ -21,10 +21,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# ruff (rules and the complexity limit in pyproject.toml) over the repository, mypy over ipcorpus/
+# ruff (rules and the complexity limit in pyproject.toml) over the repository, mypy over
+# ipcorpus/; both always run, and lint fails if either finds anything.
 lint: $(STAMP)
-	$(BIN)/ruff check
-	$(BIN)/mypy
+	$(BIN)/ruff check; status=$$?; $(BIN)/mypy && exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
