@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench eval clean-index venv
+.PHONY: demo test lint bench eval clean-index venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff (rules and the complexity limit in pyproject.toml) over the repository, mypy over
+# ipcorpus/; both always run, and lint fails if either finds anything.
+lint: $(STAMP)
+	$(BIN)/ruff check; status=$$?; $(BIN)/mypy && exit $$status
 
 # The stance figure: 10-fold cross-validation on ../shared/stance_dev (a row per
 # article, the confusion matrix, the totals), then the scores on ../shared/real_pages.

@@ -46,7 +46,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -217,6 +216,7 @@ def snapshot(dest: Path) -> Path:
     warm run into a cold one; and a working tree run with PYTHONDONTWRITEBYTECODE
     has no .pyc files, which an installed package always has."""
     import compileall
+
     import ipcorpus
     src = Path(ipcorpus.__file__).resolve().parent
     shutil.copytree(src, dest / "ipcorpus", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -228,7 +228,7 @@ class Failed(RuntimeError):
     pass
 
 
-def _busy() -> Optional[float]:
+def _busy() -> float | None:
     """CPU seconds the whole machine has spent busy (or stolen by the host), from
     /proc/stat; None where there is no such file."""
     try:
@@ -331,7 +331,7 @@ class Bench:
         """A run on a fresh index and a fresh cache (jieba's dictionary cache too)."""
         db, cache = self.fresh("db") / "index.sqlite", self.fresh("cache")
         out = self.fresh("out") / "stance.jsonl"
-        m = self.record(name, self.stance(folder, db, cache, out, jobs, extra))
+        self.record(name, self.stance(folder, db, cache, out, jobs, extra))
         return (db, cache, out) if keep else out
 
     def run(self):
@@ -457,7 +457,7 @@ class Bench:
             "n": a.n, "quarter": max(1, a.n // 4), "repeat": a.repeat, "warm_runs": a.warm,
             "startup_runs": a.startup, "quick": a.quick, "seed": a.seed, "settle_s": a.settle,
             "machine": {"cpus": cores, "python": platform.python_version(), "platform": platform.platform()},
-            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "ipcorpus": _version(),
             **self.extra,
             "measurements": meas, "ratios": out_ratios, "checks": self.checks,

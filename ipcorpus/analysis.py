@@ -7,7 +7,7 @@ import hashlib
 import re
 import zlib
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from ipcorpus.noise.text import cjk_count, is_prose
 
@@ -35,7 +35,7 @@ def line_key(plain: str) -> str:
     return _NOISE_CHARS.sub("", _DIGITS.sub("0", plain.lower()))
 
 
-def analyse_cleaned(c: "Cleaned", lexicon_files: tuple = (), with_stance: bool = True) -> tuple[dict, Optional[dict]]:
+def analyse_cleaned(c: Cleaned, lexicon_files: tuple = (), with_stance: bool = True) -> tuple[dict, dict | None]:
     """(analysis record, stance record) of a cleaned document; the stance record is
     None without `with_stance` (scoring may load jieba, which a caller may not need)."""
     doc = c.doc
@@ -95,7 +95,7 @@ def stance_record(analysis: dict, lexicon_files: tuple = ()) -> dict:
 
 
 def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = (),
-                  with_stance: bool = True) -> tuple[dict, Optional[dict]]:
+                  with_stance: bool = True) -> tuple[dict, dict | None]:
     from ipcorpus.document import document_from_bytes
     from ipcorpus.noise.clean import clean
     doc = document_from_bytes(path, data)

@@ -21,13 +21,13 @@ import os
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 from urllib.parse import quote
 
 from ipcorpus import __version__
 from ipcorpus.errors import InputError, IpcorpusError
-from ipcorpus.normalize import _CJK, _LOST_Q, _TONES      # the normalizer's own character classes
+from ipcorpus.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
 from ipcorpus.output import Out, safe_path
 
 FORMATS = ("text", "json", "jsonl", "github", "sarif")
@@ -69,7 +69,7 @@ class Finding:
     code: str
     message: str
     severity: str
-    related: Optional[tuple] = None    # (path, line) of the other article (W206)
+    related: tuple | None = None    # (path, line) of the other article (W206)
     key: str = ""                      # what identifies it in a baseline: the flagged line's text
     locate: str = ""                   # which pattern finds the column in the original line
 
@@ -135,7 +135,7 @@ def _codes(values, option: str) -> tuple:
     return tuple(out)
 
 
-def parse_size(text: Optional[str]) -> int:
+def parse_size(text: str | None) -> int:
     """`2000000`, `500K`, `2M`, `1G` (powers of 1024) -> bytes; None -> 0."""
     if text is None:
         return 0
@@ -153,7 +153,7 @@ class Doc:
     abspath: str
     hash: str
     analysis: dict
-    stance: Optional[Callable] = None  # () -> stance record, when one can be had
+    stance: Callable | None = None  # () -> stance record, when one can be had
 
 
 @dataclass
@@ -164,8 +164,8 @@ class Report:
     files: int = 0                                 # files checked
 
 
-def check(paths: list[str], opts, settings: Settings, changed_since: Optional[str] = None,
-          progress: Optional[Callable] = None) -> Report:
+def check(paths: list[str], opts, settings: Settings, changed_since: str | None = None,
+          progress: Callable | None = None) -> Report:
     """Findings for the article files under `paths` (only those changed since a git
     ref with `changed_since`)."""
     from ipcorpus.source import iter_paths
@@ -282,18 +282,21 @@ def _through_pipeline(files, opts, report, settings, progress):
     """Many files, or stance needed: the corpus run analyses (in parallel) and indexes
     what is new."""
     from ipcorpus.pipeline import run
-    corpus = run(files, opts, progress) if files else None
+    if not files:
+        return [], None
+    corpus = run(files, opts, progress)
     docs = []
-    for f in corpus.files if corpus else ():
+    for f in corpus.files:
         if not f.ok:
             _refused(report, settings, f.path, f.error or "could not be read")
             continue
+        assert f.hash is not None          # every file read is hashed
         docs.append(Doc(f.path, f.abspath, f.hash, corpus.analysis(f),
                         (lambda f=f: corpus.stance(f))))
-    return docs, corpus.store if corpus else None
+    return docs, corpus.store
 
 
-def _indexed(store, version: str, skip: set) -> tuple[list[Sig], int]:
+def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     """Signatures of the other articles of the index, from their stored analyses: not
     analysed, not even read unless their size or time changed (then hashed, to find
     their analysis); only the sketch is kept of each."""
@@ -301,7 +304,8 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig], int]:
         return [], 0
     from ipcorpus.analysis import content_hash
     from ipcorpus.source import read_bytes
-    docs, stale = [], 0
+    docs: list[Sig | None] = []
+    stale = 0
     for path, row in sorted(store.file_rows().items()):
         size, mtime, h, status = row[:4]
         if path in skip or status != "ok" or not h:
@@ -482,7 +486,7 @@ class Sig:
     load: Callable
 
 
-def signature(path: str, checked: bool, h: str, a: dict, load: Callable) -> Optional[Sig]:
+def signature(path: str, checked: bool, h: str, a: dict, load: Callable) -> Sig | None:
     from ipcorpus.reposts import MIN_CHARS, shingle_text, shingles, sketch
     text = shingle_text(_kept_text(a))
     if len(text) < MIN_CHARS:
@@ -662,7 +666,7 @@ def _uri(path: str) -> str:
     return quote(p.replace(os.sep, "/"))
 
 
-def _location(path: str, line: int, column: Optional[int] = None) -> dict:
+def _location(path: str, line: int, column: int | None = None) -> dict:
     region = {"startLine": line}
     if column:
         region["startColumn"] = column
@@ -690,8 +694,8 @@ def sarif(findings: list[Finding]) -> dict:
 
 # -- the command --------------------------------------------------------------------
 def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit_zero: bool = False,
-            changed_since: Optional[str] = None, baseline: Optional[str] = None,
-            write_to: Optional[str] = None) -> int:
+            changed_since: str | None = None, baseline: str | None = None,
+            write_to: str | None = None) -> int:
     """Run the check, print findings on stdout and a summary on stderr; return the
     exit code: 0 nothing at or above --fail-on, 1 findings, 2 a file unreadable."""
     from ipcorpus.progress import Progress

@@ -3,15 +3,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
 
 import typer
+from typer import _click as click  # typer >= 0.20 (pyproject pins >= 0.26) vendors click
 from typer.core import TyperGroup
-
-try:  # typer >= 0.20 vendors click; older releases depend on it
-    from typer import _click as click
-except ImportError:  # pragma: no cover
-    import click
 
 from ipcorpus import __version__
 from ipcorpus.errors import IpcorpusError
@@ -101,14 +96,16 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 # Shared options ------------------------------------------------------------------
 PathsArg = typer.Argument(..., help="Files or folders of articles (.txt and .md by default).", show_default=False)
-FormatOpt = typer.Option("auto", "--format", "-f",
-                         help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
+FormatOpt = typer.Option(
+    "auto", "--format", "-f",
+    help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
 ColorOpt = typer.Option("auto", "--color", help="auto | always | never (NO_COLOR is honoured).")
 DbOpt = typer.Option(None, "--db", envvar="IPCORPUS_DB",
                      help="Index file. Default: .ipcorpus/index.sqlite in the corpus folder.")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or writing the index.")
 JobsOpt = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
-GlobOpt = typer.Option(None, "--glob", help="File name patterns to take from folders (repeatable). Default: *.txt, *.md.")
+GlobOpt = typer.Option(None, "--glob",
+                       help="File name patterns to take from folders (repeatable). Default: *.txt, *.md.")
 ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: ipcorpus.toml in the corpus folder.")
 KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
 DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
@@ -183,14 +180,14 @@ def _finish(corpus, hard: bool):
 
 # ingest -------------------------------------------------------------------------
 @app.command()
-def ingest(paths: List[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt,
-           no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt,
-           config: Optional[str] = ConfigOpt, keep_rule: Optional[List[str]] = KeepRuleOpt,
-           drop_rule: Optional[List[str]] = DropRuleOpt, lexicon: Optional[List[str]] = LexiconOpt):
+def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt,
+           no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
+           config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
+           drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt):
     """Index articles (incrementally) and print a summary: files new / changed /
     unchanged / failed, encodings, scripts, lines and damaged lines."""
-    from ipcorpus.output import Out
     from ipcorpus.commands import ingest_summary
+    from ipcorpus.output import Out
     _check_format(format)
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
@@ -201,18 +198,18 @@ def ingest(paths: List[str] = PathsArg, format: str = FormatOpt, color: str = Co
 
 # clean --------------------------------------------------------------------------
 @app.command()
-def clean(paths: List[str] = PathsArg,
+def clean(paths: list[str] = PathsArg,
           original: bool = typer.Option(False, "--original", help="Print kept lines as they stand in the file."),
           explain: bool = typer.Option(False, "--explain", help="Print every dropped line: path:line: [rule] text."),
           format: str = typer.Option("text", "--format", "-f",
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
-          color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
-          glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
-          keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt):
+          color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
+          glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
+          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt):
     """Strip portal noise: the article alone, one line per kept line. Nothing is
     edited; every dropped line names the rule that dropped it."""
-    from ipcorpus.output import Out
     from ipcorpus.commands import clean_output
+    from ipcorpus.output import Out
     _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
     out = Out("tsv" if format == "text" else format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
@@ -223,22 +220,22 @@ def clean(paths: List[str] = PathsArg,
 
 # stance -------------------------------------------------------------------------
 @app.command()
-def stance(paths: List[str] = PathsArg,
+def stance(paths: list[str] = PathsArg,
            evidence: int = typer.Option(0, "--evidence", "-e", min=0,
                                         help="Also show the N strongest clauses per article."),
-           by: Optional[str] = typer.Option(None, "--by", help="entity: one row per company/person."),
-           label: Optional[List[str]] = typer.Option(None, "--label", help="Only articles with this label (repeatable)."),
+           by: str | None = typer.Option(None, "--by", help="entity: one row per company/person."),
+           label: list[str] | None = typer.Option(None, "--label", help="Only articles with this label (repeatable)."),
            explain: bool = typer.Option(False, "--explain",
                                         help="Why each label: the decision, then every sentence with a target and "
-                                             "whether it counted (question, quoted, off-question)."),
-           format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt,
-           jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
-           keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
-           lexicon: Optional[List[str]] = LexiconOpt):
+                                             "whether it counted (on-question, quoted, off-question)."),
+           format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+           jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
+           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+           lexicon: list[str] | None = LexiconOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
+    from ipcorpus.commands import LABELS, stance_output
     from ipcorpus.output import Out
-    from ipcorpus.commands import stance_output, LABELS
     _check_format(format)
     for lb in label or ():
         if lb not in LABELS:
@@ -266,10 +263,10 @@ def stance(paths: List[str] = PathsArg,
 
 # rules --------------------------------------------------------------------------
 @app.command()
-def rules(format: str = FormatOpt, color: str = ColorOpt, config: Optional[str] = ConfigOpt):
+def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = ConfigOpt):
     """List the cleaning rules: name, family, pack, whether on by default, what it drops."""
-    from ipcorpus.output import Out
     from ipcorpus.commands import rules_output
+    from ipcorpus.output import Out
     _check_format(format)
     rules_output(Out(format, color), config)
 
@@ -279,12 +276,12 @@ def rules(format: str = FormatOpt, color: str = ColorOpt, config: Optional[str] 
 def show(citation: str = typer.Argument(..., help="path:line or path:line-end, as the other commands print them."),
          context: int = typer.Option(0, "--context", "-C", min=0, help="Lines of context around the citation."),
          normalized: bool = typer.Option(False, "--normalized", help="Print normalized text instead of the original."),
-         db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt, config: Optional[str] = ConfigOpt,
-         keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
+         db: str | None = DbOpt, no_cache: bool = NoCacheOpt, config: str | None = ConfigOpt,
+         keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
          color: str = ColorOpt):
     """Print a cited line with line numbers; dropped lines are marked with their rule."""
-    from ipcorpus.output import Out
     from ipcorpus.commands import show_output
+    from ipcorpus.output import Out
     out = Out("tsv", color)
     show_output(citation, context, normalized, out,
                 lambda path: _options([path], db, no_cache, 1, None, config, keep_rule, drop_rule))
@@ -292,16 +289,16 @@ def show(citation: str = typer.Argument(..., help="path:line or path:line-end, a
 
 # report -------------------------------------------------------------------------
 @app.command()
-def report(paths: List[str] = PathsArg,
-           html: Optional[str] = typer.Option(None, "--html", metavar="FILE",
+def report(paths: list[str] = PathsArg,
+           html: str | None = typer.Option(None, "--html", metavar="FILE",
                                               help="Write the brief as one self-contained HTML page with SVG charts "
                                                    "(- for stdout). Alone, nothing else is printed."),
            top: int = typer.Option(5, "--top", min=1, help="Evidence clauses per side."),
            keywords: int = typer.Option(10, "--keywords", min=0, help="Keywords per side (0: none, skips jieba)."),
-           format: str = FormatOpt, color: str = ColorOpt, db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt,
-           jobs: int = JobsOpt, glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
-           keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
-           lexicon: Optional[List[str]] = LexiconOpt):
+           format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+           jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
+           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+           lexicon: list[str] | None = LexiconOpt):
     """The corpus brief: stance shares over unique articles (reposts counted once),
     reposts, breakdowns by source, portal, month and entity, the strongest voices per
     side with citations and keywords, and the corpus health. tsv/csv give every figure
@@ -323,7 +320,7 @@ def report(paths: List[str] = PathsArg,
 
 # check --------------------------------------------------------------------------
 @app.command()
-def check(paths: Optional[List[str]] = typer.Argument(
+def check(paths: list[str] | None = typer.Argument(
               None, show_default=False, help="Files or folders of articles (default: the current folder)."),
           format: str = typer.Option("text", "--format", "-f",
                                      help="text: `path:line:col: CODE message`, columns counting Unicode code points "
@@ -332,31 +329,31 @@ def check(paths: Optional[List[str]] = typer.Argument(
                                       help="Exit 1 on findings at or above: error | warning | info."),
           exit_zero: bool = typer.Option(False, "--exit-zero",
                                          help="Exit 0 even with findings (still 2 when a file cannot be read)."),
-          select: Optional[List[str]] = typer.Option(None, "--select",
+          select: list[str] | None = typer.Option(None, "--select",
                                                      help="Only these codes or prefixes, e.g. E,W206 (repeatable)."),
-          ignore: Optional[List[str]] = typer.Option(None, "--ignore",
+          ignore: list[str] | None = typer.Option(None, "--ignore",
                                                      help="Not these codes or prefixes (repeatable)."),
           require_stance: bool = typer.Option(False, "--require-stance",
                                               help="Report I301 (neutral, no evidence) as an error."),
-          changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
+          changed_since: str | None = typer.Option(None, "--changed-since", metavar="REF",
                                                       help="Only article files added or modified since this git ref."),
-          baseline: Optional[str] = typer.Option(None, "--baseline", metavar="FILE",
+          baseline: str | None = typer.Option(None, "--baseline", metavar="FILE",
                                                  help="Report only findings this baseline file does not hold."),
-          write_baseline: Optional[str] = typer.Option(None, "--write-baseline", metavar="FILE",
+          write_baseline: str | None = typer.Option(None, "--write-baseline", metavar="FILE",
                                                        help="Record the current findings in FILE and exit 0."),
-          max_size: Optional[str] = typer.Option(None, "--max-size", metavar="SIZE",
+          max_size: str | None = typer.Option(None, "--max-size", metavar="SIZE",
                                                  help="E104 above this size: bytes, or with K, M, G. "
                                                       "Default: max_size of ipcorpus.toml, else 100M."),
-          db: Optional[str] = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
-          glob: Optional[List[str]] = GlobOpt, config: Optional[str] = ConfigOpt,
-          keep_rule: Optional[List[str]] = KeepRuleOpt, drop_rule: Optional[List[str]] = DropRuleOpt,
-          lexicon: Optional[List[str]] = LexiconOpt):
+          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
+          glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
+          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+          lexicon: list[str] | None = LexiconOpt):
     """Check articles for CI: unreadable, empty, all-noise or damaged files, furniture
     left in the text, reposts. One finding per line on stdout, a summary on stderr.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
     cannot be read. Codes: see README.md."""
-    from ipcorpus.output import Out
     from ipcorpus import check as chk
+    from ipcorpus.output import Out
     _check_format(format, chk.FORMATS)
     settings = chk.Settings(fail_on=fail_on, select=tuple(select or ()), ignore=tuple(ignore or ()),
                             require_stance=require_stance, max_size=chk.parse_size(max_size))

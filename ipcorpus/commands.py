@@ -7,7 +7,7 @@ import re
 import textwrap
 from collections import Counter
 
-from ipcorpus.errors import IpcorpusError, InputError
+from ipcorpus.errors import IpcorpusError
 from ipcorpus.models import cite
 from ipcorpus.output import Out, safe_path
 
@@ -17,7 +17,8 @@ LABELS = ("founder-ip", "matrix", "mixed", "neutral")
 # ingest -------------------------------------------------------------------------
 def ingest_summary(corpus, out: Out):
     status = Counter(f.status for f in corpus.files)
-    enc, script = Counter(), Counter()
+    enc: Counter[str] = Counter()
+    script: Counter[str] = Counter()
     lines = damaged = kept = dropped = 0
     for f in corpus.docs():
         st = corpus.stats(f)
@@ -77,7 +78,7 @@ def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bo
         many = len(docs) > 1
         for f in docs:
             a = corpus.analysis(f)
-            orig = _original_lines(f.abspath) if original or explain else None
+            orig = _original_lines(f.abspath) if original or explain else []
             if explain:
                 for i, (action, rule) in enumerate(a["verdicts"]):
                     if action == "drop":
@@ -149,15 +150,15 @@ def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=()):
         return r
 
     if fmt == "jsonl":
-        def piece(f):
+        def jsonl_piece(f):
             r = rec(f)
             return json.dumps(r, ensure_ascii=False) + "\n" if r else ""
-        return corpus.docs(), piece, "".join
+        return corpus.docs(), jsonl_piece, "".join
     if fmt == "json":
-        def piece(f):
+        def json_piece(f):
             r = rec(f)
             return textwrap.indent(json.dumps(r, ensure_ascii=False, indent=2), "  ") if r else ""
-        return corpus.docs(), piece, _json_array
+        return corpus.docs(), json_piece, _json_array
     from ipcorpus.output import table_body, table_head
     cols = _EVIDENCE_COLS if evidence else _STANCE_COLS
 
@@ -199,14 +200,15 @@ _EXPLAIN_COLS = ["citation", "label", "counts", "side", "weight", "rules", "text
 def stance_explain_output(corpus, out: Out, labels=()):
     """Why each article got its label: a `decision` row (the model's probability
     against its threshold, the features it read, the reason for a neutral), then
-    every sentence that carries a target, with whether it counted: `question` (on the
+    every sentence that carries a target, with whether it counted: `on-question` (on the
     question, in the author's voice), `quoted` (someone else's words) or
     `off-question` (a person's IP with no company behind it, a matrix for traffic …)."""
     from ipcorpus.analysis import article_units
     from ipcorpus.stance.aggregate import explain
     from ipcorpus.stance.lexicon import get_lexicon
     lex = get_lexicon(tuple(corpus.options.lexicons))
-    rows, recs = [], []
+    rows: list[list] = []
+    recs: list[dict] = []
     for f in corpus.docs():
         st, feats, dec = explain(article_units(corpus.analysis(f)), lex, cite_all=True)
         if labels and st.label not in labels:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 from ipcorpus.errors import IpcorpusError
 
 CONFIG_NAME = "ipcorpus.toml"
 
 
-def find_config(paths: list[str], explicit: Optional[str]) -> Optional[str]:
+def find_config(paths: list[str], explicit: str | None) -> str | None:
     if explicit:
         if not os.path.isfile(explicit):
             raise IpcorpusError(f"{explicit}: no such config file")
@@ -22,7 +21,7 @@ def find_config(paths: list[str], explicit: Optional[str]) -> Optional[str]:
     return None
 
 
-def load_config(path: Optional[str]) -> dict:
+def load_config(path: str | None) -> dict:
     if not path:
         return {}
     import tomllib

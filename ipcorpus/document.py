@@ -4,7 +4,7 @@ from __future__ import annotations
 from ipcorpus.errors import InputError
 from ipcorpus.models import Document
 from ipcorpus.normalize import normalize_lines
-from ipcorpus.source import decode, read_bytes, split_lines, MAX_BYTES
+from ipcorpus.source import MAX_BYTES, decode, read_bytes, split_lines
 
 
 def document_from_bytes(path: str, data: bytes) -> Document:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-
 RECUR_MIN = 3             # distinct articles a short line must occur in to be furniture
 RECOUNT_SHARE = 0.2       # past this share of documents changed, count everything again
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 
 @dataclass
@@ -36,12 +35,12 @@ class Verdict:
 
 @dataclass
 class Meta:
-    title: Optional[str] = None
-    source: Optional[str] = None
-    author: Optional[str] = None
-    published: Optional[str] = None
-    original_title: Optional[str] = None
-    title_line: Optional[int] = None
+    title: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: str | None = None
+    original_title: str | None = None
+    title_line: int | None = None
 
 
 @dataclass
@@ -67,7 +66,7 @@ class Stance:
     entities: dict = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     topic: str = "off"   # on | off: is the article about a company's voice through people at all
-    reason: Optional[str] = None   # why neutral: off-topic | quoted-only | mentions-only | thin
+    reason: str | None = None   # why neutral: off-topic | quoted-only | mentions-only | thin
 
     def to_dict(self) -> dict:
         # dataclasses.asdict deep-copies field by field, a tenth of scoring time.
@@ -79,7 +78,7 @@ class Stance:
                               "rules": list(e.rules), "text": e.text} for e in self.evidence]}
 
 
-def cite(path: str, line: int, end_line: Optional[int] = None) -> str:
+def cite(path: str, line: int, end_line: int | None = None) -> str:
     """`path:line` or `path:line-end`, the form editors and `ipcorpus show` resolve."""
     if end_line and end_line != line:
         return f"{path}:{line}-{end_line}"

@@ -15,16 +15,15 @@ import marshal
 import os
 import struct
 import sys
-from typing import Optional
 
 from ipcorpus.diskcache import cache_folder
 
 _jieba = None
-_lazy: Optional["_Buckets"] = None
+_lazy: _Buckets | None = None
 _FORMAT = b"ipcj1"
 
 
-def bucket_path(folder: Optional[str] = None) -> str:
+def bucket_path(folder: str | None = None) -> str:
     """The bucket file for the installed jieba dictionary (its size and time in the
     name, so an upgraded jieba builds a new one)."""
     jieba = _import_jieba()
@@ -35,7 +34,7 @@ def bucket_path(folder: Optional[str] = None) -> str:
     return os.path.join(folder or cache_folder(), f"jieba-buckets-{tag}.bin")
 
 
-def build_buckets(path: Optional[str] = None) -> Optional[str]:
+def build_buckets(path: str | None = None) -> str | None:
     """Write the bucket file if it is missing; its path, or None if it cannot be."""
     jieba = _import_jieba()
     path = path or bucket_path()
@@ -115,7 +114,8 @@ def _import_jieba():
     costs every process 70 ms."""
     hide = "pkg_resources" not in sys.modules
     if hide:
-        sys.modules["pkg_resources"] = None      # makes `import pkg_resources` fail
+        # makes `import pkg_resources` fail (typeshed's sys.modules has no None values)
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
     try:
         import jieba
     finally:

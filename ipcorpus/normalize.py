@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ipcorpus.models import Line
 
@@ -31,13 +31,14 @@ _GLOSS_TONELESS = re.compile(
     rf"(?<=[{_CJK}])[(（](?:[bcdfghjklmnpqrstwxyz]{{0,2}}[aeiouü][a-z]{{0,3}})[)）]")
 _GLOSS_CUT = re.compile(rf"(?<=[{_CJK}])[(（][{_PY}]{{0,6}}$")
 _SPACES = re.compile(r"[ \t]{2,}")
-_QUESTION_WORDS = re.compile(r"吗|呢|吧|么|嘛|啊|呀|什么|怎么|为什么|为何|如何|哪|谁|多少|几|是否|难道|是不是|能否|可否|可以吗")
+_QUESTION_WORDS = re.compile(r"吗|呢|吧|么|嘛|啊|呀|什么|怎么|为什么|为何|如何|哪|谁|多少|几|"
+                             r"是否|难道|是不是|能否|可否|可以吗")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _LOST_Q = re.compile(rf"(?<=[{_CJK}])\?+(?=[{_CJK}])|\?{{2,}}")
 
 
-def _fold_table() -> dict:
-    table = {}
+def _fold_table() -> dict[int, int | str | None]:
+    table: dict[int, int | str | None] = {}
     for a, b in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
         for o in range(a, b + 1):
             table[o] = o - 0xFEE0
@@ -60,12 +61,13 @@ def _opencc_file(name: str) -> str:
     return os.path.join(list(spec.submodule_search_locations)[0], "dictionary", name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _opencc_rows(name: str) -> list[tuple[str, str]]:
     """(key, value) rows of an opencc dictionary, parsed as opencc parses them."""
     try:
         with open(_opencc_file(name), encoding="utf-8") as fh:
-            return [tuple(row.strip().split("\t")) for row in fh if row.count("\t") == 1]
+            rows = (row.strip().split("\t") for row in fh if row.count("\t") == 1)
+            return [(k, v) for k, v in rows]
     except OSError:
         return []
 
@@ -87,7 +89,7 @@ def script_sets() -> tuple[frozenset, frozenset]:
 
 
 @lru_cache(maxsize=1)
-def _t2s_fast() -> tuple[dict, "re.Pattern | None"]:
+def _t2s_fast() -> tuple[dict, re.Pattern | None]:
     """opencc's t2s as a character table plus a pattern of its phrases. Where no
     phrase occurs, opencc's conversion is exactly one character at a time (its
     phrase keys hold no separator, so this holds for a whole line too), which

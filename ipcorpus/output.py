@@ -8,7 +8,11 @@ import csv
 import io
 import json
 import sys
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
 
@@ -25,15 +29,15 @@ class Out:
         tty = _isatty(self.stream)
         self.fmt = ("table" if tty else "tsv") if fmt in ("auto", None) else fmt
         self.color = color
-        self._console = None
+        self._console: Console | None = None
 
     @property
-    def console(self):
+    def console(self) -> Console:
         if self._console is None:
             from rich.console import Console
             force = True if self.color == "always" else None
             # no_color alone still emits bold/italic escapes; `never` means no ANSI at all.
-            extra = {"color_system": None} if self.color == "never" else {}
+            extra: dict[str, Any] = {"color_system": None} if self.color == "never" else {}
             self._console = Console(file=self.stream, force_terminal=force, no_color=self.color == "never",
                                     highlight=False, soft_wrap=False, **extra)
         return self._console
@@ -46,13 +50,13 @@ class Out:
         print(text, file=self.err)
 
     # -- tabular -----------------------------------------------------------
-    def rows(self, columns: list[str], rows: list[list[Any]], title: Optional[str] = None,
-             nowrap: Iterable[str] = (), records: Optional[list[dict]] = None):
+    def rows(self, columns: list[str], rows: list[list[Any]], title: str | None = None,
+             nowrap: Iterable[str] = (), records: list[dict] | None = None):
         """Write rows in the chosen format. `records` (same order) is what JSON gets,
         when it should carry more than the columns."""
         fmt = self.fmt
         if fmt in ("json", "jsonl"):
-            objs = records if records is not None else [dict(zip(columns, r)) for r in rows]
+            objs = records if records is not None else [dict(zip(columns, r, strict=True)) for r in rows]
             self.json(objs)
         elif fmt in ("tsv", "csv"):
             self.write(delimited(columns, rows, fmt))
@@ -62,8 +66,8 @@ class Out:
             self.table(columns, rows, title, nowrap)
 
     def table(self, columns, rows, title=None, nowrap=()):
-        from rich.table import Table
         from rich.markup import escape
+        from rich.table import Table
         t = Table(title=title, show_lines=False, header_style="bold", expand=False)
         for c in columns:
             numeric = c in _NUMERIC

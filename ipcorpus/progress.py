@@ -35,7 +35,7 @@ class Progress:
             return
         if self.bar is None and time.monotonic() - self.start > self.SHOW_AFTER:
             from rich.console import Console
-            from rich.progress import Progress as RichProgress, BarColumn, MofNCompleteColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TimeRemainingColumn
             self.bar = RichProgress("ingest", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                     console=Console(file=self.err), transient=True)
             self.bar.start()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
 
 from ipcorpus.commands import LABELS, stance_record
 from ipcorpus.output import safe_path
@@ -38,7 +37,7 @@ STOP_WORDS = frozenset("""
 _NOT_WORD = re.compile(r"^[\d\W_]+$|^[A-Za-z]$")
 
 
-def compute(corpus, paths: Optional[list] = None, top: int = 5, keywords: int = 10) -> dict:
+def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10) -> dict:
     """Every figure of the brief, from a Corpus (pipeline.run)."""
     from ipcorpus.reposts import find_groups
 
@@ -114,12 +113,12 @@ def compute(corpus, paths: Optional[list] = None, top: int = 5, keywords: int = 
         "articles": [{"path": r["path"], "title": r["title"], "source": r["source"], "portal": r["portal"],
                       "published": r["published"], "label": r["label"], "score": r["score"],
                       "copies": [recs[m]["path"] for m in copies_of.get(i, [i])[1:]]}
-                     for i, r in zip(articles, arts)],
+                     for i, r in zip(articles, arts, strict=True)],
     }
     return report
 
 
-def _month(published: Optional[str]) -> Optional[str]:
+def _month(published: str | None) -> str | None:
     m = _MONTH.match(published or "")
     return f"{m.group(1)}-{m.group(2)}" if m else None
 
@@ -141,7 +140,7 @@ def _labels_with_shares(arts: list[dict]) -> dict:
             "off_question": sum(1 for r in arts if r["label"] == "neutral" and r.get("topic") != "on"),
             "neutral_reasons": dict(sorted(reasons.items())),
             "labels": {lb: {"count": c[lb], "share": round(c[lb] / n, 4) if n else 0.0,
-                            "share_of_argued": (round(c[lb] / argued, 4) if argued else 0.0) if lb != "neutral" else None}
+                            "share_of_argued": None if lb == "neutral" else round(c[lb] / argued, 4) if argued else 0.0}
                        for lb in LABELS}}
 
 
@@ -167,7 +166,7 @@ def _breakdown(rows: list[dict], key: str, count_key: str = "articles") -> list[
 
 def _by_month(arts: list[dict]) -> dict:
     months: dict = {}
-    undated = {"articles": 0, "labels": _zero(), "paths": []}
+    undated: dict = {"articles": 0, "labels": _zero(), "paths": []}
     for r in arts:
         if r["month"] is None:
             undated["articles"] += 1

@@ -15,7 +15,7 @@ import io
 import json
 import sys
 import zlib
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from ipcorpus.output import Out
 
@@ -47,7 +47,7 @@ def result_key(corpus, command: str, options: dict, fmt: str) -> str:
 
 
 def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out], None],
-           pieces: Optional[Pieces] = None):
+           pieces: Pieces | None = None):
     """Run `write(out)`, or print what it printed last time on the same input.
     `pieces`, when given, renders the same output document by document."""
     if corpus.store is None or out.fmt == "table":
@@ -77,7 +77,7 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
         have.update(d)
     ids = [_doc_id(corpus, f) for f in docs]
     rendered = [i for i in ids if i not in have]
-    parts = [have[i] if i in have else piece(f) for f, i in zip(docs, ids)]
+    parts = [have[i] if i in have else piece(f) for f, i in zip(docs, ids, strict=True)]
     out.write(assemble(parts))
     if kept is not None and not rendered:
         return                  # printed as it was kept
@@ -87,7 +87,7 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
     # Pieces are kept in buckets by id, so a few changed documents rewrite a few
     # buckets, not the whole output.
     want: dict[int, dict] = {}
-    for i, part in zip(ids, parts):
+    for i, part in zip(ids, parts, strict=True):
         want.setdefault(zlib.crc32(i.encode("utf-8", "surrogateescape")) % BUCKETS, {})[i] = part
     changed = {b: d for b, d in want.items() if stored.get(b) != d}
     changed.update({b: {} for b in stored if b not in want})

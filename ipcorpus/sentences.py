@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 _TERMINAL = "。！？!?…"
 _CLOSERS = "”’」』）)\"'"
-_ITEM = re.compile(r"^\s*([-*+•·]\s|\d{1,2}\s*[.)、）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}\s*[、.]|第[一二三四五六七八九十\d]+[，,、])")
+_ITEM = re.compile(r"^\s*([-*+•·]\s|\d{1,2}\s*[.)、）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}\s*[、.]"
+                   r"|第[一二三四五六七八九十\d]+[，,、])")
 _SPLIT = re.compile(rf"[^{_TERMINAL}]*[{_TERMINAL}]+[{_CLOSERS}]*|[^{_TERMINAL}]+$")
 
 

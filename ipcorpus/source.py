@@ -9,8 +9,8 @@ import fnmatch
 import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from ipcorpus.errors import InputError, IpcorpusError
 
@@ -124,18 +124,17 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", 0)
     except UnicodeDecodeError:
         pass
-    best = None
+    best: tuple[float, str] | None = None
     for enc in ("gb18030", "big5", "utf-8"):
         try:
             text = sample.decode(enc)
-            lost = 0
         except UnicodeDecodeError:
             text = sample.decode(enc, errors="replace")
-            lost = text.count("\ufffd")
         # A multi-byte character cut at the sample's end is not a fault of the encoding.
         q = _quality(text[:-1] if len(sample) < len(data) else text)
         if best is None or q > best[0]:
             best = (q, enc)
+    assert best is not None  # the loop above always runs
     enc = best[1]
     text = data.decode(enc, errors="replace")
     if _control_share(text) > 0.3:
@@ -161,7 +160,7 @@ def _by_line(data: bytes) -> Decoded | None:
         if i % 2 or not part:
             out.append(part.decode("ascii"))
             continue
-        best = None
+        best: tuple[float, str] | None = None
         for enc in ("utf-8", "gb18030", "big5"):
             try:
                 t = part.decode(enc)
@@ -172,6 +171,7 @@ def _by_line(data: bytes) -> Decoded | None:
                 best = (q, t)
             if enc == "utf-8" and "\ufffd" not in t:
                 break                          # valid UTF-8 is unambiguous
+        assert best is not None                # the loop above always runs
         out.append(best[1])
     text = "".join(out)
     if _control_share(text) > 0.02:
@@ -192,7 +192,8 @@ def _walk(top: str) -> Iterator[tuple[str, list[str]]]:
     stack = [top]
     while stack:
         root = stack.pop()
-        dirs, files = [], []
+        dirs: list[str] = []
+        files: list[str] = []
         try:
             with os.scandir(root) as it:
                 for entry in it:

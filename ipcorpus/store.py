@@ -16,7 +16,7 @@ import sys
 import time
 import weakref
 import zlib
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from ipcorpus.errors import IpcorpusError
 
@@ -82,7 +82,7 @@ def user_cache_dir() -> str:
     return os.path.join(base, "ipcorpus")
 
 
-def default_db_path(paths: list[str]) -> tuple[str, Optional[str]]:
+def default_db_path(paths: list[str]) -> tuple[str, str | None]:
     """`.ipcorpus/index.sqlite` in the corpus folder (the first folder given, or the
     folder of the first file); the user cache when that is read-only. Returns the path
     and a note for stderr when it fell back."""
@@ -105,7 +105,7 @@ def default_db_path(paths: list[str]) -> tuple[str, Optional[str]]:
     return alt, f"{root} is read-only; using the index at {alt}"
 
 
-def _index_above(folder: str) -> Optional[str]:
+def _index_above(folder: str) -> str | None:
     """The nearest .ipcorpus/index.sqlite in folder or above it, not looking past the
     top of a git work tree or the home folder."""
     here = os.path.abspath(folder)
@@ -154,7 +154,7 @@ def _stamp(path: str) -> str:
     return " ".join(parts)
 
 
-def _read_stamp(path: str) -> Optional[str]:
+def _read_stamp(path: str) -> str | None:
     try:
         with open(path + _STAMP, encoding="ascii") as fh:
             return fh.read()
@@ -292,7 +292,7 @@ class Store:
             raise
 
     @staticmethod
-    def _schema(db) -> Optional[str]:
+    def _schema(db) -> str | None:
         got = db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
         return str(got[0]) if got else None
 
@@ -319,8 +319,8 @@ class Store:
                 for r in records:
                     p = pack_analysis(r["analysis"]) if r.get("analysis") is not None else r
                     if p.get("blob") is not None:
-                        self.db.execute("INSERT OR REPLACE INTO analyses (hash, version, blob, stance, stats, fp, keys) "
-                                        "VALUES (?,?,?,?,?,?,?)",
+                        self.db.execute("INSERT OR REPLACE INTO analyses "
+                                        "(hash, version, blob, stance, stats, fp, keys) VALUES (?,?,?,?,?,?,?)",
                                         (r["hash"], version, p["blob"],
                                          pack(r["stance"]) if r.get("stance") is not None else None, p["stats"],
                                          p["fp"], "\n".join(p["keys"])))
@@ -370,7 +370,7 @@ class Store:
             return 0
         return len(stale)
 
-    def stats(self, h: str, version: str) -> Optional[dict]:
+    def stats(self, h: str, version: str) -> dict | None:
         row = self.db.execute("SELECT stats FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
@@ -393,12 +393,12 @@ class Store:
             return unpack(row[2])
         return None
 
-    def blob(self, h: str, version: str) -> Optional[bytes]:
+    def blob(self, h: str, version: str) -> bytes | None:
         """The packed analysis (see unpack)."""
         row = self.db.execute("SELECT blob FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return row[0] if row else None
 
-    def stance_states(self, version: str) -> dict[str, tuple[bool, Optional[str]]]:
+    def stance_states(self, version: str) -> dict[str, tuple[bool, str | None]]:
         """hash -> (is its plain stance stored, the signature of its stored stance with
         learned furniture dropped), in one query."""
         return {h: (bool(has), rsig) for h, has, rsig in self.db.execute(
@@ -435,13 +435,16 @@ class Store:
         except (sqlite3.OperationalError, zlib.error, UnicodeDecodeError, ValueError, EOFError, TypeError):
             return None
 
-    def set_result(self, key: str, text: Optional[str] = None, family: str = "",
-                   count: Optional[int] = None, buckets: Optional[dict] = None):
+    def set_result(self, key: str, text: str | None = None, family: str = "",
+                   count: int | None = None, buckets: dict | None = None):
         """Keep a printed output: its text, or its number of pieces with the buckets
         of pieces (bucket -> {id: piece}) that changed; only the RESULTS_KEPT most
         recently used outputs, and the pieces of their families, are kept. A cache
         write: failures only cost time later."""
-        data = zlib.compress(text.encode("utf-8"), 1) if count is None else None
+        data = None
+        if count is None:
+            assert text is not None, "set_result: text or count"
+            data = zlib.compress(text.encode("utf-8"), 1)
         if data is not None and len(data) > RESULT_MAX:
             return
         try:
@@ -494,7 +497,7 @@ class Store:
     # Learned furniture (learn.py): the `learned` info row names it (its key, analyser
     # version, recurring keys, each affected document's signature); the `learned`
     # table lists its documents with their learned keys, updated row by row.
-    def learned(self, version: str, hashes: Iterable[str]) -> Optional[tuple[str, set, dict]]:
+    def learned(self, version: str, hashes: Iterable[str]) -> tuple[str, set, dict] | None:
         """(its key, recurring keys, hash -> signature of its learned keys) saved for
         exactly these documents."""
         key = self._learned_key(version, hashes)
@@ -506,7 +509,7 @@ class Store:
         except (TypeError, KeyError, ValueError):
             return None
 
-    def learned_keys(self, key: str) -> Optional[dict]:
+    def learned_keys(self, key: str) -> dict | None:
         """hash -> its learned line keys, saved with the learned furniture `key`."""
         with self._snapshot():
             got = self._info("learned")
@@ -514,7 +517,7 @@ class Store:
                 return None
             return {h: ks.split("\n") for h, ks in self.db.execute("SELECT hash, keys FROM learned WHERE keys != ''")}
 
-    def learned_state(self, version: str) -> Optional[dict]:
+    def learned_state(self, version: str) -> dict | None:
         """The last learned result in full (its documents, recurring keys and each
         document's learned keys), for learn.py to bring up to date."""
         with self._snapshot():
@@ -527,7 +530,7 @@ class Store:
                 "per_doc": {h: ks.split("\n") for h, ks in rows if ks}}
 
     def set_learned(self, version: str, hashes: Iterable[str], recurring: set, affected: dict,
-                    per_doc: dict, changes: Optional[tuple[set, set]] = None) -> str:
+                    per_doc: dict, changes: tuple[set, set] | None = None) -> str:
         """Save learned furniture; `changes` (documents gone, documents whose learned
         keys are new or changed) updates the last result instead of rewriting it."""
         hashes = sorted(set(hashes))
@@ -586,13 +589,13 @@ class Store:
                     if r[0] in want]
         return {h: (fp or "", keys.split("\n") if keys else []) for h, fp, keys in rows}
 
-    def settled(self) -> Optional[str]:
+    def settled(self) -> str | None:
         """The learned-furniture key under which every document's stance was last
         stored (pipeline._settle), so an unchanged corpus need not look again."""
         got = self._info("settled")
         return got if isinstance(got, str) else None
 
-    def set_settled(self, key: Optional[str]):
+    def set_settled(self, key: str | None):
         self._set_info("settled", key)
 
     def _info(self, name: str):

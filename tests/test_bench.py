@@ -4,8 +4,10 @@ Timing targets are not asserted here: on a shared machine they are the benchmark
 business (ratios in one run), never a test's."""
 import importlib.util
 import json
+import operator
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -20,11 +22,89 @@ RATIOS = {"cold_vs_reference", "cold_vs_reference_cut_only", "warm_vs_cold", "ne
           "cpu_cold_vs_reference", "cold_nomemo_vs_reference"}
 
 
+# Each ratio: (measurement, figure) over (measurement, figure); None: the figure alone.
+RATIO_OF = {
+    "cold_vs_reference": (("cold", "wall_s"), ("reference", "wall_s")),
+    "cold_vs_reference_cut_only": (("cold", "wall_s"), ("reference", "cut_s")),
+    "warm_vs_cold": (("warm", "wall_s"), ("cold", "wall_s")),
+    "new_file_vs_cold": (("new_file", "wall_s"), ("cold", "wall_s")),
+    "startup_vs_import": (("startup_help", "wall_s"), ("startup_import", "wall_s")),
+    "cold_n_vs_quarter": (("cold", "wall_s"), ("cold_quarter", "wall_s")),
+    "rss_n_vs_quarter": (("cold", "peak_rss_mb"), ("cold_quarter", "peak_rss_mb")),
+    "rss_n_mb": (("cold", "peak_rss_mb"), None),
+    "jobs1_vs_default": (("cold_jobs1", "wall_s"), ("cold", "wall_s")),
+    "cpu_cold_vs_reference": (("cold", "cpu_s"), ("reference", "cpu_s")),
+    "cold_nomemo_vs_reference": (("cold_nomemo", "wall_s"), ("reference", "wall_s")),
+}
+OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt}
+
+
 def _bench_module():
     spec = importlib.util.spec_from_file_location("ipcorpus_bench_run", BENCH)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def _documented_targets() -> dict[str, str]:
+    """label -> target of the ratio table in README.md's Performance section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| ratio (of medians) |", 1)[1].split("\n\n", 1)[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    return {r[0]: r[2] for r in rows}
+
+
+def check_ratios(bench, res: dict, printed: str):
+    """What the bench must produce from its measurements: each ratio of medians, the
+    target README.md documents for it, a verdict that is that comparison, the overall
+    verdict, and a table row saying the same."""
+    targets = _documented_targets()
+    meas = res["measurements"]
+    assert set(res["ratios"]) == set(RATIO_OF) == set(bench.RATIO_LABELS)
+    for key, (num, den) in RATIO_OF.items():
+        r = res["ratios"][key]
+        value = meas[num[0]][num[1]]["median"]
+        if den is not None:
+            value /= meas[den[0]][den[1]]["median"]
+        assert r["value"] == round(value, 4), key
+        label = bench.RATIO_LABELS[key]
+        shown = "—" if r["target"] is None else f"{r['op']} {r['target']:g}"
+        if not (key == "jobs1_vs_default" and res["machine"]["cpus"] < 2):     # no speed-up on one core
+            assert shown == targets[label], (key, shown, targets[label])
+        want = None if r["op"] is None or r["target"] is None else OPS[r["op"]](value, r["target"])
+        assert r["pass"] is want, (key, r)
+        verdict = {True: "pass", False: "**FAIL**", None: "info"}[want]
+        assert f"| {label} | {r['value']:.3f} | {shown} | {verdict} |" in printed, (key, verdict)
+    assert res["all_pass"] is all(r["pass"] is not False for r in res["ratios"].values())
+
+
+def test_ratios_verdicts_and_table_from_given_timings():
+    """The report of a run whose timings are given: some targets met, some missed,
+    one exactly on a strict limit (< 400 MB fails at 400)."""
+    bench = _bench_module()
+    b = bench.Bench.__new__(bench.Bench)
+    b.args = SimpleNamespace(n=200, repeat=1, warm=1, startup=1, quick=True, seed=1, settle=0.0)
+    b.extra = {"corpus": {"bytes": 1_000_000, "reposts": 1}, "reference_text": {"chars": 10, "tokens": 5}}
+    b.checks = {}
+
+    def s(wall, cpu=None, rss=100.0, **more):
+        return {"wall": wall, "cpu": wall if cpu is None else cpu, "rss_mb": rss, "others": 0.0, **more}
+    b.samples = {
+        "cold": [s(3.0, 6.0, rss=400.0)],
+        "reference": [s(8.0, init=0.5, cut=7.5)],
+        "warm": [s(0.25)],                      # 0.083 of cold: over 0.05
+        "new_file": [s(0.25)],                  # under 0.1
+        "startup_help": [s(0.75)], "startup_import": [s(0.5)],   # 1.5, exactly on <= 1.5
+        "cold_quarter": [s(1.0, rss=100.0)],    # 3.0 (<= 4.5), RSS 4.0 (over 1.5)
+        "cold_jobs1": [s(4.5)],                 # 1.5 (under >= 1.6)
+        "cold_nomemo": [s(4.0)],
+    }
+    res = json.loads(json.dumps(b.report()))
+    check_ratios(bench, res, bench.table(res))
+    verdicts = {k: r["pass"] for k, r in res["ratios"].items()}
+    assert verdicts["startup_vs_import"] is True and verdicts["warm_vs_cold"] is False
+    assert verdicts["rss_n_mb"] is False and verdicts["cold_vs_reference_cut_only"] is None
+    assert res["all_pass"] is False
 
 
 def test_generated_corpus_is_varied():
@@ -62,7 +142,7 @@ def test_quick_bench_writes_results(tmp_path):
     assert set(res["ratios"]) == RATIOS
     for r in res["ratios"].values():
         assert isinstance(r["value"], (int, float)) and r["value"] > 0
-        assert r["pass"] in (True, False, None)
+    check_ratios(_bench_module(), res, proc.stdout)
     # The runs measured did the work: every article labelled, and the warm run and
     # --jobs 1 printed exactly what the cold run printed.
     assert res["checks"]["cold_docs"] == 200

@@ -3,8 +3,8 @@
 
 The deliberately bad articles live in tests/data/bad/; each test works on a copy in a
 temporary folder, so paths in the output are short and stable. The golden files are
-tests/golden/check/check.<format>; regenerate them with UPDATE_GOLDEN=1 after an
-intended change of output."""
+tests/golden/check/check.<format>; after an intended change of output, regenerate them
+with `.venv/bin/python tests/update_golden.py` and review `git diff tests/golden`."""
 import json
 import os
 import shutil
@@ -14,13 +14,14 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DATA, HERE, ROOT
+import update_golden as ug
+from conftest import DATA, ROOT
 
 from ipcorpus import check as chk
 from ipcorpus.cli import app
 
 BAD = DATA / "bad"
-GOLDEN = HERE / "golden" / "check"   # beside, not among, the goldens of update_golden.py
+GOLDEN = ug.CHECK_GOLDEN
 
 
 # W203-W205 guard against furniture the cleaner misses. The cleaner does drop the
@@ -47,13 +48,17 @@ def bad(tmp_path, monkeypatch):
 # -- golden files: one per format -------------------------------------------------
 @pytest.mark.parametrize("fmt", chk.FORMATS)
 def test_golden(bad, fmt):
-    r = invoke("bad", "--no-cache", "--format", fmt)
+    r = ug.check_run(fmt)
     assert r.exit_code == 1, r.stderr
     assert r.stderr.startswith("ipcorpus check: 9 findings (3 errors, 6 warnings) in 6 of 9 files")
-    golden = GOLDEN / f"check.{fmt}"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(r.stdout, encoding="utf-8")
-    assert r.stdout == golden.read_text(encoding="utf-8")
+    name = f"check.{fmt}"
+    want = (GOLDEN / name).read_text(encoding="utf-8")
+    assert r.stdout == want, f"`ipcorpus check bad --format {fmt}` differs from tests/golden/check/{name}:\n" \
+                             f"{ug.diff(want, r.stdout, 'check/' + name)}\n{ug.HINT}"
+
+
+def test_every_format_has_a_golden_file():
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(f"check.{fmt}" for fmt in chk.FORMATS)
 
 
 def test_machine_formats_parse(bad):

@@ -146,7 +146,7 @@ def test_ingest_twice_is_incremental(tmp_path, monkeypatch):
     assert (second["lines"], second["kept"], second["dropped"]) == (first["lines"], first["kept"], first["dropped"])
     # Touch one article's content: only it is re-analysed.
     p = tmp_path / TESLA
-    p.write_bytes(p.read_bytes() + "\n补充：创始人亲自发声的成本越来越高，矩阵化是大势所趋。\n".encode("utf-8"))
+    p.write_bytes(p.read_bytes() + "\n补充：创始人亲自发声的成本越来越高，矩阵化是大势所趋。\n".encode())
     third = json.loads(cli("ingest", CORPUS, "--format", "json").stdout)
     assert (third["changed"], third["unchanged"], third["new"]) == (1, N_FILES - 1, 0)
 

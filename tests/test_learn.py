@@ -1,7 +1,6 @@
 """Learned furniture (learn.py): brought up to date when documents come and go, with
 exactly the result of counting everything again."""
 import random
-import shutil
 
 import pytest
 

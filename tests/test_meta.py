@@ -2,7 +2,7 @@
 published (ISO 8601) and source."""
 import json
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -15,7 +15,7 @@ from ipcorpus.noise.meta import iso_date
 GOLD = json.loads((DATA / "sample_gold.json").read_text(encoding="utf-8"))["files"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def meta_of(name):
     return clean(load_document(str(SAMPLE / name))).meta
 

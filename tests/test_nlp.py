@@ -1,6 +1,5 @@
 """jieba's dictionary loaded bucket by bucket (nlp.py): the same tokens as jieba with
 its whole dictionary, a bucket file built once, rebuilt when damaged."""
-import os
 import subprocess
 import sys
 

@@ -44,7 +44,8 @@ CASES = {
         "点击率和阅读原文的比例都说明，读者更愿意看创始人亲自讲的故事，而不是官方账号转发的通稿。"]),
     "meta:dateline": (["林一舟 · 2025-02-27 08:05", "原创 老周 格物观察 2024-11-25 21:30"], "top", [
         "2025年2月27日，林一舟在文章里写道，企业家亲自发声并不是万能的，员工账号同样能讲好品牌故事。"]),
-    "meta:date": (["2025-03-12 09:41:07", "发布时间：2025年3月12日 09:41", "Date: Sun, 26 Dec 2021 00:56:39 GMT"], "top", [
+    "meta:date": (["2025-03-12 09:41:07", "发布时间：2025年3月12日 09:41",
+                   "Date: Sun, 26 Dec 2021 00:56:39 GMT"], "top", [
         "2025年3月12日，雷军在年度演讲中再次强调，小米不会把所有的传播压力都放在创始人一个人身上。"]),
     "original-count": (["这是品牌进化论的第128篇原创文章"], "top", [
         "这是品牌进化论连续第三年关注创始人IP话题，我们发现越来越多的老板开始主动走到镜头前面。"]),
@@ -139,7 +140,8 @@ CASES = {
     "link-list-item": (["- [《雷军的年度演讲》](leijun-speech.html)"], "bottom", [
         "推荐大家读一读[《人企合一》](book.html)这本书，它系统地讲了创始人如何把个人信用转化为品牌资产。"]),
     # -- media ------------------------------------------------------------------------
-    "image": (["![](https://img.example.com/a.jpg)", "<img src=\"https://img.example.com/b.png\">", "[图片]"], "middle", [
+    "image": (["![](https://img.example.com/a.jpg)", "<img src=\"https://img.example.com/b.png\">", "[图片]"],
+              "middle", [
         "图片和视频正在取代长文，成为创始人IP最主要的载体，但文字依然是表达复杂观点最可靠的方式。"]),
     "caption": (["上图：三种模式对比", "(图：雷军在发布会上)"], "middle", [
         "上图展示了三种模式的对比：创始人单核驱动、高管多核驱动和员工矩阵驱动，各有各的适用阶段。"]),
@@ -411,8 +413,8 @@ def test_credits_lines():
 
 def test_promotion_ad_card_in_the_middle():
     card = ["[![](https://image.woshipm.com/2023/08/11/ff8cad15.png)", "", "需求评审怎么讲：把想法讲清楚的产品课", "",
-            "需求文档写得再漂亮，评审会上讲不清楚也是白搭。课程把需求评审拆成五个环节，逐一练习。", "", "查看详情 >", "",
-            "](https://ke.qidianla.com/courses/reqreview)"]
+            "需求文档写得再漂亮，评审会上讲不清楚也是白搭。课程把需求评审拆成五个环节，逐一练习。", "", "查看详情 >",
+            "", "](https://ke.qidianla.com/courses/reqreview)"]
     lines = [TITLE, ""] + spaced(*PROSE[:3]) + [""] + card + [""] + spaced(*PROSE[3:])
     v = verdicts(lines)
     start = 2 + 2 * 3 + 1
@@ -429,9 +431,10 @@ def test_promotion_masthead_and_follow():
     assert (v[len(lines) - 1], v[len(lines)]) == ("follow-prompt", "business-menu")
 
 
-RELATED = ["退休以后才明白：存款再多，也比不上这三样东西", "", "退休以后才明白：存款再多，也比不上这三样东西", "", "生活百事通",
-           "2025-03-11 21:04:16", "", "又一款国产新能源车订单排到年底，车主：等得值", "", "又一款国产新能源车订单排到年底，车主：等得值",
-           "", "汽车前哨", "2025-03-12 07:45:09"]
+RELATED = ["退休以后才明白：存款再多，也比不上这三样东西", "", "退休以后才明白：存款再多，也比不上这三样东西", "",
+           "生活百事通", "2025-03-11 21:04:16", "",
+           "又一款国产新能源车订单排到年底，车主：等得值", "", "又一款国产新能源车订单排到年底，车主：等得值", "",
+           "汽车前哨", "2025-03-12 07:45:09"]
 
 
 def test_lists_related_news_detector():
@@ -446,7 +449,8 @@ def test_lists_related_news_detector():
 
 def test_lists_single_item_is_not_a_list():
     """One headline with a source and a time could be the article's own byline."""
-    lines = [TITLE, ""] + spaced(*PROSE) + ["", "退休以后才明白：存款再多，也比不上这三样东西", "生活百事通", "2025-03-11 21:04:16"]
+    lines = [TITLE, ""] + spaced(*PROSE) + ["", "退休以后才明白：存款再多，也比不上这三样东西", "生活百事通",
+                                            "2025-03-11 21:04:16"]
     v = verdicts(lines)
     assert "related-list" not in v.values()
 
@@ -461,14 +465,15 @@ def test_lists_link_intro_and_link_lists():
 
 
 def test_media_lines():
-    lines = [TITLE, ""] + spaced(PROSE[0], "![](https://img.example.com/a.jpg)", "题图来自视觉中国", "上图：三种模式对比",
-                                 *PROSE[1:])
+    lines = [TITLE, ""] + spaced(PROSE[0], "![](https://img.example.com/a.jpg)", "题图来自视觉中国",
+                                 "上图：三种模式对比", *PROSE[1:])
     v = verdicts(lines)
     assert (v[5], v[7], v[9]) == ("image", "image-licence", "caption")
 
 
 def test_markup_front_matter():
-    fm = ["---", "title: '创始人IP与账号矩阵'", "author: 林一舟", "date: 2025-03-03 02:15:00", "categories:", " - 科技", "---"]
+    fm = ["---", "title: '创始人IP与账号矩阵'", "author: 林一舟", "date: 2025-03-03 02:15:00", "categories:", " - 科技",
+          "---"]
     lines = fm + [""] + spaced(*PROSE)
     c = clean(doc(lines))
     v = {x.line: x.rule for x in c.verdicts if x.action == "drop"}
@@ -496,8 +501,9 @@ def test_markup_template_block_keeps_its_metadata():
 
 
 def test_markup_html_comments_css_and_empty_headings():
-    junk = ['<div class="x">', "<!-- ad -->", "<!--", "广告位开始", "-->", "<style>", ".qr_box{border:1px solid #E6E6E6;}",
-            "</style>", '<svg viewBox="0 0 10 10">', '<path d="M0 0"/>', "</svg>", ".a{color:red}", "##", "</section>"]
+    junk = ['<div class="x">', "<!-- ad -->", "<!--", "广告位开始", "-->", "<style>",
+            ".qr_box{border:1px solid #E6E6E6;}", "</style>", '<svg viewBox="0 0 10 10">', '<path d="M0 0"/>', "</svg>",
+            ".a{color:red}", "##", "</section>"]
     lines = [TITLE, ""] + spaced(*PROSE[:2]) + [""] + junk + [""] + spaced(*PROSE[2:])
     v = verdicts(lines)
     start = 2 + 2 * 2 + 1
@@ -523,7 +529,8 @@ def test_injected_keyword_spam_first_line():
 
 
 def test_aggregator_wrapper():
-    lines = ["阅读助手 · 网页存档", "返回 | 查看原网页 | 复制正文 | 导出 Markdown | 朗读全文", "", TITLE, "2025-02-10 08:32", "",
+    lines = ["阅读助手 · 网页存档", "返回 | 查看原网页 | 复制正文 | 导出 Markdown | 朗读全文", "", TITLE,
+             "2025-02-10 08:32", "",
              "AI 摘要（自动生成，仅供参考）",
              "The author argues that BYD relies less on its founder and lets engineers explain its technology [3][30].",
              "", TITLE, "发布时间：2025年02月10日 08:32", ""] + spaced(*PROSE)
@@ -663,8 +670,8 @@ def test_drop_rule_english_line_through_the_cli(tmp_path, monkeypatch):
 # -- a verdict for every line ---------------------------------------------------------------------------
 _SNIPPETS = st.sampled_from([
     "", " ", "\u3000", "---", "{% hint %}", "{% endhint %}", "<style>", "</style>", "<!--", "-->", "##", "**",
-    "分享至", "0", "2025-03-12 09:41:07", "相关推荐", "特别声明：本平台仅提供信息存储服务。", "END", "[![](x.png)", "](y)",
-    "title: 标题", "网易首页 > 网易号 > 正文", "作者：林一舟", TITLE, *PROSE,
+    "分享至", "0", "2025-03-12 09:41:07", "相关推荐", "特别声明：本平台仅提供信息存储服务。", "END", "[![](x.png)",
+    "](y)", "title: 标题", "网易首页 > 网易号 > 正文", "作者：林一舟", TITLE, *PROSE,
 ])
 _TEXT = st.text(alphabet=st.sampled_from("创始人个人IP矩阵账号，。！？：|>-*#[]()<>{}%!/ \tabcAB01"), max_size=60)
 

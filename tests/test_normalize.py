@@ -8,8 +8,8 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import REAL, ROOT, SAMPLE, ranges
 
-from ipcorpus.document import document_from_bytes, load_document
 from ipcorpus import normalize
+from ipcorpus.document import document_from_bytes, load_document
 from ipcorpus.normalize import count_damage, fold, normalize_lines
 
 

@@ -1,9 +1,10 @@
 """The corpus run: where the index goes, incremental updates, pruning, versions,
 corruption, and identical results in one process or many."""
+import ast
 import os
 import shutil
 import sqlite3
-import time
+from pathlib import Path
 
 import pytest
 
@@ -137,7 +138,7 @@ def test_second_run_is_all_unchanged_without_analysis(tmp_path, spy):
     assert set(_status(second).values()) == {"unchanged"}
     assert spy == []
     # The cached results are the same as the fresh ones.
-    for a, b in zip(first.files, second.files):
+    for a, b in zip(first.files, second.files, strict=True):
         assert a.hash == b.hash
         assert second.analysis(b)["verdicts"] == first.analysis(a)["verdicts"]
         assert second.stance(b) == first.stance(a)
@@ -179,7 +180,7 @@ def test_changed_content_is_reanalysed(tmp_path, spy):
     old = next(f for f in first.files if f.path == str(target))
     old_lines = len(first.analysis(old)["text"])
     with open(target, "ab") as fh:
-        fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode("utf-8"))
+        fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode())
     _bump_mtime(target)
     spy.clear()
     corpus = run([str(c)], Options(jobs=1))
@@ -297,7 +298,7 @@ def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
            [(f.path, f.status, f.hash, f.error) for f in many.files]
     assert one.recurring == many.recurring
     assert one.affected == many.affected
-    for a, b in zip(one.docs(), many.docs()):
+    for a, b in zip(one.docs(), many.docs(), strict=True):
         assert one.analysis(a) == many.analysis(b), a.path
         assert one.stance(a) == many.stance(b), a.path
     # And the indexes they wrote hold the same rows.
@@ -405,7 +406,7 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
     keys_before = count("SELECT COUNT(*) FROM linekeys")
     # A file changes and another goes: their old analyses and line keys go too.
     changed = c / SMALL[0]
-    changed.write_bytes(changed.read_bytes() + "\n补充一句。\n".encode("utf-8"))
+    changed.write_bytes(changed.read_bytes() + "\n补充一句。\n".encode())
     old_hash = next(f.hash for f in first.files if f.path.endswith(SMALL[0]))
     (c / SMALL[1]).unlink()
     again = run([str(c)], Options(jobs=1, db=db))
@@ -421,9 +422,84 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
     assert {v for (v,) in con.execute("SELECT DISTINCT version FROM linekeys")} == {third.version}
 
 
-def test_the_code_that_decides_results_is_fingerprinted():
-    # Learning and the pattern screen decide what is stored: an edit to them must
-    # make a new analyser version, or an index would serve stale furniture.
-    assert {"analysis.py", "normalize.py", "source.py", "sentences.py", "learn.py", "required.py",
-            "nlp.py"} <= pipeline._ANALYSIS_MODULES
+PACKAGE = Path(pipeline.__file__).resolve().parent
+
+# What the index keeps is computed by analysis.py (each document's analysis and
+# stance) and learn.py (the recurring furniture); every module they import, at any
+# depth and wherever the import stands, decides it, except these:
+NOT_DECIDING = {
+    "errors.py": "exception classes only",
+    "diskcache.py": "a cache of derived data keyed by its whole input (parsed_toml is tomllib.loads)",
+    "store.py": "imported (by diskcache.cache_folder) for user_cache_dir, the user cache's location",
+}
+
+
+def _module_file(name: str) -> Path | None:
+    p = PACKAGE.joinpath(*name.split(".")[1:])
+    if (p / "__init__.py").is_file():
+        return p / "__init__.py"
+    return p.with_suffix(".py") if p.with_suffix(".py").is_file() else None
+
+
+def _imported(path: Path) -> set[str]:
+    """The ipcorpus modules a file imports (packages on the way included), outside
+    `if TYPE_CHECKING:` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for node in ast.walk(tree)
+                   if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                   for stmt in node.body for n in ast.walk(stmt)}
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import"
+            if node.module:
+                names.add(node.module)
+                names |= {f"{node.module}.{a.name}" for a in node.names
+                          if _module_file(f"{node.module}.{a.name}") is not None}
+    out = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[0] == "ipcorpus":
+            out |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    return out
+
+
+def imported_files() -> set[Path]:
+    """The files of analysis.py, learn.py and every ipcorpus module they import."""
+    seen: set[str] = set()
+    todo = ["ipcorpus.analysis", "ipcorpus.learn"]
+    while todo:
+        name = todo.pop()
+        f = _module_file(name)
+        if name in seen or f is None:
+            continue
+        seen.add(name)
+        todo += _imported(f)
+    return {f for f in map(_module_file, seen) if f is not None}
+
+
+def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
+    # An edit to any module the analysis or the learning imports must make a new
+    # analyser version, or an index would serve stale results.
+    imported = imported_files()
+    needed = {f for f in imported if f.relative_to(PACKAGE).as_posix() not in NOT_DECIDING}
+    assert {PACKAGE / m for m in ("analysis.py", "learn.py", "required.py", "nlp.py", "noise/rules.py",
+                                  "stance/score.py")} <= needed
+    read = []
+    real = Path.read_bytes
+
+    def spy(self):
+        read.append(self.resolve())
+        return real(self)
+    monkeypatch.setattr(pipeline, "_FINGERPRINTS", {})
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    pipeline.code_fingerprint()
+    missing = sorted(f.relative_to(PACKAGE).as_posix() for f in needed - set(read))
+    assert not missing, f"decide cached results but are not in pipeline._ANALYSIS_MODULES: {missing}"
+    # The exceptions are imported still (or they come off the list).
+    assert {PACKAGE / m for m in NOT_DECIDING} <= imported
     assert pipeline.code_fingerprint() != pipeline.code_fingerprint(everything=True)

@@ -322,9 +322,8 @@ def test_empty_folder(tmp_path, monkeypatch):
     (tmp_path / "empty").mkdir()
     monkeypatch.chdir(tmp_path)
     rep = json.loads(invoke("report", "empty", "--format", "json", "--no-cache").stdout)
-    assert rep["stance"] == {"articles": 0, "argued": 0, "off_question": 0, "neutral_reasons": {},
-                             "labels": {lb: {"count": 0, "share": 0.0, "share_of_argued": None if lb == "neutral" else 0.0}
-                                        for lb in LABELS}}
+    empty = {lb: {"count": 0, "share": 0.0, "share_of_argued": None if lb == "neutral" else 0.0} for lb in LABELS}
+    assert rep["stance"] == {"articles": 0, "argued": 0, "off_question": 0, "neutral_reasons": {}, "labels": empty}
     assert rep["reposts"]["list"] == [] and rep["by_month"]["months"] == []
     for fmt in ("table", "markdown", "tsv"):
         invoke("report", "empty", "--format", fmt, "--no-cache")
@@ -339,7 +338,8 @@ def test_reposts_near_duplicates_only():
             "但流量有两面。当品牌的信任全部押在一个人身上，个人IP的任何波动都会被直接放大成品牌危机。")
     other = "格力的下一道题：弱化对董明珠个人形象的依赖，把日常沟通交给工程师、销售和售后组成的账号矩阵。" * 3
     texts = [base,
-             "【转载】 " + base.replace("但流量有两面。", "但是，流量总有两面。") + "\n(完)",   # reworded, with furniture
+             # reworded, with furniture
+             "【转载】 " + base.replace("但流量有两面。", "但是，流量总有两面。") + "\n(完)",
              other,
              base[:60],                                                    # an excerpt: not a copy
              base.replace("，", " ").replace("。", "\n"),                    # punctuation and spacing differ
@@ -355,6 +355,7 @@ def test_reposts_scale_without_pairwise_comparison():
     """5,000 documents: 10 planted copy groups are found, and only a handful of
     candidate pairs are compared exactly (LSH banding, not n²/2 = 12.5 million)."""
     import random
+
     from ipcorpus.reposts import find_groups
     rnd = random.Random(7)
     alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]

@@ -114,7 +114,7 @@ def _docs(c):
 def test_pieces_kept_from_the_last_output_give_the_fresh_output(corpus_dir, renders, fmt, args):
     _stance(corpus_dir, "--format", fmt, *args)
     art = corpus_dir / "sina" / "tesla_byd_liangzhong_biaoda.txt"
-    art.write_bytes(art.read_bytes().replace("比亚迪".encode("utf-8"), "理想汽车".encode("utf-8")))
+    art.write_bytes(art.read_bytes().replace("比亚迪".encode(), "理想汽车".encode()))
     (corpus_dir / "netease" / "xiaomi_ip_firewall.txt").unlink()
     renders.pieces.clear()
     after = _stance(corpus_dir, "--format", fmt, *args)
@@ -139,13 +139,29 @@ def test_terminal_tables_are_never_kept(corpus_dir):
     assert corpus.store.db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 0
 
 
-def test_only_a_few_results_are_kept(corpus_dir):
-    for n in range(8):
-        _stance(corpus_dir, "--format", "jsonl", "--evidence", str(n))
+def test_only_a_few_results_are_kept(corpus_dir, renders):
+    """More outputs than RESULTS_KEPT: only the most recently used stay, with their
+    pieces; one that was evicted is rendered again, the kept ones are not."""
     from ipcorpus.store import RESULTS_KEPT, Store
+    outputs = [("--format", "jsonl", "--evidence", str(n)) for n in range(RESULTS_KEPT + 3)]
+    for args in outputs:
+        _stance(corpus_dir, *args)
+        _stance(corpus_dir, *outputs[0])      # the first output stays in use
+    assert len(renders) == len(outputs)
+    # Kept: the first (used after every other) and the last RESULTS_KEPT - 1 made.
+    kept = [outputs[0]] + outputs[len(outputs) - RESULTS_KEPT + 1:]
+    evicted = [a for a in outputs if a not in kept]
+    assert len(kept) == RESULTS_KEPT and evicted
     s = Store(str(corpus_dir / "i.sqlite"))
     assert s.db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == RESULTS_KEPT
     # The pieces of outputs no longer kept go with them.
     assert s.db.execute("SELECT COUNT(DISTINCT family) FROM pieces").fetchone()[0] == RESULTS_KEPT
     assert not s.db.execute("SELECT 1 FROM pieces WHERE family NOT IN (SELECT family FROM results)").fetchone()
     s.close()
+    renders.clear()
+    renders.pieces.clear()
+    for args in kept:
+        _stance(corpus_dir, *args)
+    assert renders == [] and renders.pieces == []
+    _stance(corpus_dir, *evicted[0])
+    assert renders == ["stance"] and len(renders.pieces) == len(_docs(corpus_dir))

@@ -164,7 +164,7 @@ def tmpfs(path: Path, size: str):
 def rules():
     """The default rules, with jieba and the lexicon loaded before anything is timed."""
     r = make_ruleset(None)
-    analyse_bytes("warm.txt", "预热：雷军的个人IP。不是个人IP而是账号矩阵。\n".encode("utf-8"), r)
+    analyse_bytes("warm.txt", "预热：雷军的个人IP。不是个人IP而是账号矩阵。\n".encode(), r)
     return r
 
 
@@ -195,7 +195,7 @@ def _controls_marks_surrogates(n: int) -> bytes:
     # encoded lone surrogates (invalid UTF-8), among Chinese prose, on one line.
     unit = ("\u202e雷军\u200f的个人\u2066IP\u2069，" + "\u200b账号矩阵\u200d。").encode("utf-8")
     chunk = unit * 20 + b"\x07" + b"\xed\xa0\x80"
-    return "标题\n".encode("utf-8") + (chunk * (n // len(chunk) + 1))[:n] + b"\n"
+    return "标题\n".encode() + (chunk * (n // len(chunk) + 1))[:n] + b"\n"
 
 
 HOSTILE = {
@@ -484,7 +484,7 @@ def test_two_ingests_at_once(big, tmp_path):
                                "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0 and err == b"", err
         s = json.loads(out)
         assert s["files"] == total and s["failed"] == 0 and s["new"] + s["unchanged"] == total
@@ -702,8 +702,8 @@ def test_a_folder_with_20000_files(tmp_path):
     root = tmp_path / "wide"
     root.mkdir()
     for i in range(20_000):
-        (root / f"a{i:05d}.txt").write_text(f"第{i}篇：雷军的个人IP与小米的账号矩阵。\n员工账号矩阵能分散风险，这是第{i}个理由。\n",
-                                             encoding="utf-8")
+        text = f"第{i}篇：雷军的个人IP与小米的账号矩阵。\n员工账号矩阵能分散风险，这是第{i}个理由。\n"
+        (root / f"a{i:05d}.txt").write_text(text, encoding="utf-8")
     names = list(iter_paths([str(root)]))
     assert names == sorted(names) and len(names) == 20_000
     db = tmp_path / "i.sqlite"
@@ -885,6 +885,7 @@ def _refused_cases():
 @pytest.mark.parametrize("cmd,opt,bad", list(_refused_cases()))
 def test_every_refused_value_is_one_error_line(fuzz_ws, monkeypatch, cmd, opt, bad):
     from typer.testing import CliRunner
+
     from ipcorpus.cli import app
     monkeypatch.chdir(fuzz_ws)
     held = tree_digest(fuzz_ws / "c")

@@ -1,4 +1,5 @@
 """Reading: walking folders, decoding bytes, splitting numbered lines."""
+import itertools
 import os
 import random
 
@@ -181,7 +182,7 @@ def test_utf16_without_bom(enc, text):
     b"\x00\x01\x02\x03\xff\xfe\xfd" * 50,
     b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,
     b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200),
-    "正文".encode("utf-8") + b"\x00" + "正文".encode("utf-8"),
+    "正文".encode() + b"\x00" + "正文".encode(),
 ])
 def test_binary_raises(data):
     with pytest.raises(InputError):
@@ -270,7 +271,7 @@ def test_split_lines_roundtrip_mixed(pairs):
     text = "".join(t + nl for t, nl in pairs)
     # A lone CR followed by an empty line ended by LF reads as one CRLF, as in an editor.
     assume(not any(nl == "\r" and nxt[0] == "" and nxt[1] == "\n"
-                   for (_, nl), nxt in zip(pairs, pairs[1:])))
+                   for (_, nl), nxt in itertools.pairwise(pairs)))
     got = split_lines(text)
     assert got == [t for t, _ in pairs]
     assert len(got) == len(pairs)

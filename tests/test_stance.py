@@ -4,9 +4,9 @@ figures in the closing notes come from these same checks."""
 import json
 import subprocess
 import sys
-from collections import defaultdict
 
 import pytest
+
 from conftest import DATA, REAL, ROOT, SAMPLE, ranges
 
 from ipcorpus.document import load_document
@@ -72,7 +72,8 @@ def test_reported_view_is_weaker_than_the_author():
 
 
 def test_position_title_weighs_more():
-    body = stance_of(units([(1, "开头一句话。", "开头一句话。"), (2, "企业应该打造创始人IP。", "企业应该打造创始人IP。")]),
+    body = stance_of(units([(1, "开头一句话。", "开头一句话。"),
+                            (2, "企业应该打造创始人IP。", "企业应该打造创始人IP。")]),
                      get_lexicon())
     title = stance_of(units([(2, "企业应该打造创始人IP", "企业应该打造创始人IP"), (3, "开头一句话。", "开头一句话。")],
                             title_line=2), get_lexicon())

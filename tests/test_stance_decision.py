@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 from ipcorpus.sentences import units
@@ -244,7 +245,7 @@ def test_neutral_says_why_and_the_record_carries_topic_and_reason():
     on = article("老板亲自上阵：创始人IP才是小品牌的护城河", *ARGUED_FOUNDER, *FILLER[:4])
     assert on.to_dict()["reason"] is None and on.to_dict()["topic"] == "on"
     # Evidence says whether each sentence counted.
-    assert {e.rules[-1] for e in on.evidence} <= {"question", "quoted", "off-question"}
+    assert {e.rules[-1] for e in on.evidence} <= {"on-question", "quoted", "off-question"}
 
 
 # The figure ----------------------------------------------------------------------

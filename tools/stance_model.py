@@ -114,12 +114,12 @@ def fit_logistic(rows: list[dict]) -> tuple[float, list[float]]:
 def _newton(xs: list[list[float]], ts: list[tuple[int, float]]) -> tuple[float, list[float]]:
     d = len(xs[0]) if xs else 0
     w = [0.0] * (d + 1)                 # bias first
-    data = [([1.0] + x, y, sw) for x, (y, sw) in zip(xs, ts)]
+    data = [([1.0] + x, y, sw) for x, (y, sw) in zip(xs, ts, strict=True)]
     for _ in range(50):
         grad = [0.0] * (d + 1)
         hess = [[0.0] * (d + 1) for _ in range(d + 1)]
         for x, y, sw in data:
-            z = sum(wi * xi for wi, xi in zip(w, x))
+            z = sum(wi * xi for wi, xi in zip(w, x, strict=True))
             p = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
             for i in range(d + 1):
                 grad[i] += sw * (p - y) * x[i]
@@ -129,7 +129,7 @@ def _newton(xs: list[list[float]], ts: list[tuple[int, float]]) -> tuple[float, 
             grad[i] += L2 * w[i]
             hess[i][i] += L2
         step = _solve(hess, grad)
-        w = [wi - si for wi, si in zip(w, step)]
+        w = [wi - si for wi, si in zip(w, step, strict=True)]
         if max(abs(s) for s in step) < 1e-9:
             break
     return w[0], w[1:]
@@ -149,7 +149,7 @@ def fit(rows: list[dict]) -> dict:
     ps = [probability(r["x"], model) for r in rows]
     best = None
     for t in sorted({round(p, 6) for p in ps} | {0.5}):
-        c = macro_f1([label_of(r, p, t) for r, p in zip(rows, ps)], rows)
+        c = macro_f1([label_of(r, p, t) for r, p in zip(rows, ps, strict=True)], rows)
         if best is None or c >= best[0]:
             best = (c, t)
     model["threshold"] = best[1]
@@ -158,7 +158,7 @@ def fit(rows: list[dict]) -> dict:
 
 def macro_f1(labels: list[str], rows: list[dict]) -> float:
     conf: dict = {}
-    for lb, r in zip(labels, rows):
+    for lb, r in zip(labels, rows, strict=True):
         pair = (lb if lb in r["stance"] else r["stance"][0], lb)
         conf[pair] = conf.get(pair, 0) + 1
     f1s = []
@@ -184,7 +184,7 @@ def report(rows: list[dict], labels: list[str], ps: list[float], title: str) -> 
     print(f"{'file':32} {'p':>6} {'label':>11} {'want':>22} {'credit':>6}")
     confusion: dict = {}
     total = 0.0
-    for r, lb, p in zip(rows, labels, ps):
+    for r, lb, p in zip(rows, labels, ps, strict=True):
         c = credit(lb, r)
         total += c
         want = "/".join(r["stance"]) + ("(" + "/".join(r["partial"]) + ")" if r["partial"] else "")
@@ -195,7 +195,7 @@ def report(rows: list[dict], labels: list[str], ps: list[float], title: str) -> 
           + " ".join(f"{lb:>10}" for lb in LABELS))
     for gl in LABELS:
         print(f"{gl:>39} " + " ".join(f"{confusion.get((gl, lb), 0):>10}" for lb in LABELS))
-    sided = [(r, lb) for r, lb in zip(rows, labels) if "neutral" not in r["stance"]]
+    sided = [(r, lb) for r, lb in zip(rows, labels, strict=True) if "neutral" not in r["stance"]]
     sided_ok = sum(1 for r, lb in sided if lb in r["stance"])
     f1s = []
     for c in {a for a, _ in confusion} | {b for _, b in confusion}:
@@ -230,7 +230,7 @@ def main(argv=None) -> int:
     if args.command == "fit":
         model = fit(rows + extra)
         ps = [probability(r["x"], model) for r in rows]
-        report(rows, [label_of(r, p, model["threshold"]) for r, p in zip(rows, ps)], ps,
+        report(rows, [label_of(r, p, model["threshold"]) for r, p in zip(rows, ps, strict=True)], ps,
                "fit on all (not a result)")
         text = _toml(model, len(rows), len(extra))
         print(text)
@@ -240,7 +240,7 @@ def main(argv=None) -> int:
     fold = folds(rows, args.folds)
     labels, ps = [""] * len(rows), [0.0] * len(rows)
     for k in range(args.folds):
-        model = fit([r for r, f in zip(rows, fold) if f != k] + extra)
+        model = fit([r for r, f in zip(rows, fold, strict=True) if f != k] + extra)
         for i, r in enumerate(rows):
             if fold[i] == k:
                 ps[i] = probability(r["x"], model)

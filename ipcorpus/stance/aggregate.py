@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ipcorpus.models import Evidence, Stance
 from ipcorpus.sentences import Unit
-from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.decide import CLUSTER, POSITIONS_OF_THESIS, Decision, Features, decide
+from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.question import FOUNDER, MATRIX, question_side
 from ipcorpus.stance.scan import compact
 from ipcorpus.stance.score import entities_in, score_unit
@@ -78,7 +78,7 @@ def _scored(units: list[Unit], positions: list[str], lex: Lexicon) -> tuple[list
     and the entities' mention counts."""
     ents: dict[str, dict] = {}
     results = []
-    for u, pos in zip(units, positions):
+    for u, pos in zip(units, positions, strict=True):
         found = entities_in(u.text, lex)
         for name, n in found.items():
             e = ents.setdefault(name, {"mentions": 0, "founder": 0.0, "matrix": 0.0})
@@ -142,7 +142,7 @@ def _weigh(results: list, considered: dict, ents: dict, argued: bool, cite_all: 
         on = considered.get(id(s))
         if on is None and not argued and not cite_all:
             continue
-        k = 1.0 if on == "question" else off
+        k = 1.0 if on == "on-question" else off
         sf, sm = s.founder * k, s.matrix * k
         founder += sf
         matrix += sm
@@ -169,12 +169,12 @@ def _entity_scores(ents: dict) -> dict:
 
 def _features(units: list[Unit], positions: list[str], results: list, lex: Lexicon) -> tuple[Features, dict]:
     """The decision's features, and for each scored sentence on the question whether
-    it counts ("question") or is someone else's words ("quoted")."""
+    it counts ("on-question") or is someone else's words ("quoted")."""
     f = Features(sentences=sum(1 for u in units if u.kind != "title"))
     title = next((compact(u.text) for u in units if u.kind == "title"), "")
     considered: dict[int, str] = {}
     at: list[int] = []                  # unit index of each sentence on the question
-    for k, ((u, _, s), pos) in enumerate(zip(results, positions)):
+    for k, ((u, _, s), pos) in enumerate(zip(results, positions, strict=True)):
         if s is None:
             continue
         side = s.question
@@ -195,7 +195,7 @@ def _features(units: list[Unit], positions: list[str], results: list, lex: Lexic
             at.append(k)
             f.founder_side += bool(side & FOUNDER)
             f.matrix_side += bool(side & MATRIX)
-            considered[id(s)] = "question"
+            considered[id(s)] = "on-question"
     lo = 0
     for hi in range(len(at)):
         while at[hi] - at[lo] >= CLUSTER:

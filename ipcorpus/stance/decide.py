@@ -51,7 +51,7 @@ class Decision:
 
 
 def probability(x: list[float], model: dict) -> float:
-    z = float(model.get("bias", 0.0)) + sum(float(w) * v for w, v in zip(model.get("weights", []), x))
+    z = float(model.get("bias", 0.0)) + sum(float(w) * v for w, v in zip(model.get("weights", []), x, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 

@@ -6,7 +6,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Optional
 
 from ipcorpus import diskcache
 from ipcorpus.errors import IpcorpusError
@@ -16,7 +15,8 @@ _TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative"
            "intransitive")
 _PATTERN_TABLES = ("founder_patterns", "matrix_patterns")
 _LISTS = ("negators", "contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
-          "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech", "emphasis", "voice", "carry")
+          "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech",
+          "emphasis", "voice", "carry")
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Lexicon:
     founders: list[str] = field(default_factory=list)
     founder_weight: float = 0.5
     # compiled
-    regex: Optional[re.Pattern] = None
+    regex: re.Pattern | None = None
     index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     compiled_patterns: list[tuple[re.Pattern, str, float]] = field(default_factory=list)
     pattern_needs: list = field(default_factory=list)   # required.py's set for each pattern
@@ -37,14 +37,14 @@ class Lexicon:
     memo: dict = field(default_factory=dict, repr=False, compare=False)   # score.score_unit's
     memo_on: bool = field(default_factory=lambda: os.environ.get("IPCORPUS_MEMO", "1") != "0",
                           repr=False, compare=False)
-    entity_regex: Optional[re.Pattern] = None
+    entity_regex: re.Pattern | None = None
     entity_of: dict[str, str] = field(default_factory=dict)
     negators: frozenset = frozenset()
-    negation_chars: Optional[str] = None
+    negation_chars: str | None = None
     voice: tuple = ()
     question: dict = field(default_factory=dict)      # question.toml: what puts a sentence on the question
     decision: dict = field(default_factory=dict)      # decision.toml: the document decision's weights
-    q: Optional["QuestionWords"] = None               # question compiled
+    q: QuestionWords | None = None               # question compiled
 
     def merge(self, data: dict, where: str):
         for t in _TABLES + _PATTERN_TABLES:
@@ -73,7 +73,7 @@ class Lexicon:
         if "weight" in f:
             self.founder_weight = float(f["weight"])
 
-    def compile(self) -> "Lexicon":
+    def compile(self) -> Lexicon:
         index: dict[str, list[tuple[str, float]]] = {}
         for table, entries in self.terms.items():
             for term, w in entries.items():
@@ -81,14 +81,15 @@ class Lexicon:
         for name in self.founders:
             index.setdefault(compact(name), []).append(("person", self.founder_weight))
         for lst in ("contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
-                    "rhetorical", "comparative", "not_markers", "versus", "reverse_versus", "both", "speech", "emphasis"):
+                    "rhetorical", "comparative", "not_markers", "versus", "reverse_versus", "both", "speech",
+                    "emphasis"):
             for term in self.lists.get(lst, []):
                 index.setdefault(compact(term), []).append((lst, 1.0))
         self.index = index
         self.cats_of = {}
-        for term, entries in index.items():
+        for term, pairs in index.items():
             cats: dict = {}
-            for table, w in entries:
+            for table, w in pairs:
                 cats[table] = max(cats.get(table, 0.0), w)
             self.cats_of[term] = cats
         self.regex = trie_regex(index)
@@ -120,29 +121,30 @@ class Lexicon:
 @dataclass
 class QuestionWords:
     """question.toml compiled: one trie expression per word list."""
-    leaders: Optional[re.Pattern]
-    persona: Optional[re.Pattern]
-    companies: Optional[re.Pattern]
-    person_ip: Optional[re.Pattern]
-    staff: Optional[re.Pattern]
-    staff_voice: Optional[re.Pattern]
-    terms: Optional[re.Pattern]
+    leaders: re.Pattern | None
+    persona: re.Pattern | None
+    companies: re.Pattern | None
+    person_ip: re.Pattern | None
+    staff: re.Pattern | None
+    staff_voice: re.Pattern | None
+    terms: re.Pattern | None
     term_side: dict[str, int]            # compact term -> FOUNDER, MATRIX or 0 (a look-alike)
     persons: frozenset                   # leader words and founder names, compact (for 去X化)
     owned: frozenset
-    quote_verbs: Optional[re.Pattern]
-    not_quotes: Optional[re.Pattern]
+    quote_verbs: re.Pattern | None
+    not_quotes: re.Pattern | None
     self_refs: tuple
     window: int
 
     @classmethod
-    def build(cls, q: dict, founders: list[str], companies: list[str]) -> "QuestionWords":
+    def build(cls, q: dict, founders: list[str], companies: list[str]) -> QuestionWords:
         def rx(*names, extra=()):
             return trie_regex([compact(t) for n in names for t in q.get(n, [])] + [compact(t) for t in extra])
         side = {compact(t): 1 for t in q.get("founder_terms", [])}
         side.update({compact(t): 2 for t in q.get("matrix_terms", [])})
         side.update({compact(t): 0 for t in q.get("not_terms", [])})
-        return cls(rx("leaders", extra=founders), rx("persona"), rx("companies", extra=companies), rx("person_ip"), rx("staff"), rx("staff_voice"), trie_regex(side), side,
+        return cls(rx("leaders", extra=founders), rx("persona"), rx("companies", extra=companies), rx("person_ip"),
+                   rx("staff"), rx("staff_voice"), trie_regex(side), side,
                    frozenset(compact(t) for t in q.get("leaders", []) + founders),
                    frozenset(compact(t) for t in q.get("owned", [])),
                    rx("quote_verbs"), rx("not_quotes"), tuple(compact(t) for t in q.get("self_refs", [])),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Optional
 
 from ipcorpus.stance.lexicon import QuestionWords
 
@@ -22,7 +21,7 @@ _MARKS = "，,：:“\""
 _CLAUSE_START = re.compile(r"[，,：:；;。！？!?]")
 
 
-def _spans(rx: Optional[re.Pattern], c: str) -> list[tuple[int, int]]:
+def _spans(rx: re.Pattern | None, c: str) -> list[tuple[int, int]]:
     return [m.span() for m in rx.finditer(c)] if rx is not None else []
 
 

@@ -47,20 +47,22 @@ class UnitScore:
     question: int = 0       # question.FOUNDER | question.MATRIX: the sentence is on the question
     quoted: bool = False    # someone else's words (雷军表示，…), not the author's
 
-    def copy(self) -> "UnitScore":
+    def copy(self) -> UnitScore:
         return UnitScore(self.founder, self.matrix, list(self.rules), dict(self.entities), self.orphan, self.topic,
                          self.question, self.quoted)
 
 
 def _scan(lex: Lexicon, c: str) -> list[Hit]:
     cats_of = lex.cats_of
-    hits = [Hit(m.start(), m.end(), m.group(), cats_of[m.group()]) for m in lex.regex.finditer(c)]
+    found = lex.regex.finditer(c) if lex.regex is not None else ()
+    hits = [Hit(m.start(), m.end(), m.group(), cats_of[m.group()]) for m in found]
     # Pattern targets (gapped terms) replace the trie hits they cover when longer.
     # Trie hits do not overlap, so those a span covers are found by bisection.
     starts = [h.start for h in hits]
-    extra, dropped = [], set()
+    extra: list[Hit] = []
+    dropped: set[int] = set()
     chars = None
-    for (rx, side, w), need in zip(lex.compiled_patterns, lex.pattern_needs):
+    for (rx, side, w), need in zip(lex.compiled_patterns, lex.pattern_needs, strict=True):
         if need is not None:
             if chars is None:
                 chars = set(c)
@@ -139,7 +141,7 @@ def user_words():
 
 def set_user_words(lex: Lexicon):
     if not _USER_WORDS:
-        words = set()
+        words: set[str] = set()
         for table in ("founder", "matrix", "weak_matrix", "neutral", "positive", "negative", "forward", "backward"):
             words.update(lex.terms.get(table, {}))
         words.update(lex.founders)
@@ -236,7 +238,8 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
     contributions = []   # (side sign, weight, table, term, rules, clause)
     weak = set(lex.lists.get("weak_shift", []))
     for h in hits:
-        kind = "shift" if "shift" in h.cats else "versus" if ("versus" in h.cats or "reverse_versus" in h.cats) else None
+        kind = ("shift" if "shift" in h.cats else
+                "versus" if ("versus" in h.cats or "reverse_versus" in h.cats) else None)
         if kind is None:
             continue
         # A shift or comparison relates nearby phrases: look three clauses either way
@@ -304,7 +307,7 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
     # Clauses: a target's polarity comes from the evaluation words and verbs in its
     # clause (or in the target-less clauses that follow it), each flipped by every
     # negation that precedes it in its clause.
-    owner = {}
+    owner: dict[int, int | None] = {}
     tclauses = {clause(x.start) for x, _ in targets if id(x) not in handled}
     turn = clause(contrast_at) if contrast_at is not None else None
 
@@ -328,12 +331,13 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
         owner[k] = prev if prev is not None else nxt
     signals: dict[int, list] = {}
     for h in hits:
-        sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
-        if sig is None or _target(h):
+        found_sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
+        if found_sig is None or _target(h):
             continue
+        sig = found_sig
         own_k = clause(h.start)
-        k = owner.get(own_k)
-        if k is None:
+        target_k = owner.get(own_k)
+        if target_k is None:
             continue
         w = max(h.cats[cat] for cat in _SIGNAL if cat in h.cats)
         if "verb_forms" in h.cats and any(0 <= x.start - h.end <= 2 for x, _ in targets):
@@ -341,7 +345,7 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
         cs = clause_start(h.start)
         flips = _count_between(negs, cs, h.start)
         verb = "forward" in h.cats or "backward" in h.cats or "verb_forms" in h.cats
-        signals.setdefault(k, []).append((sig * w * (-1) ** flips, h.term, flips, verb, own_k == k, h))
+        signals.setdefault(target_k, []).append((sig * w * (-1) ** flips, h.term, flips, verb, own_k == target_k, h))
 
     for k in sorted(tclauses):
         ts = [(x, t) for x, t in by_clause.get(k, []) if id(x) not in handled]
@@ -414,27 +418,37 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
         tags = []
         if contrast_at is not None:
             if cstart > contrast_at or (cstart <= contrast_at < bounds[k + 1]):
-                mult *= f("contrast_after"); tags.append("contrast")
+                mult *= f("contrast_after")
+                tags.append("contrast")
             else:
-                mult *= f("contrast_before"); tags.append("before-contrast")
+                mult *= f("contrast_before")
+                tags.append("before-contrast")
         if k in marked["concession"] and "contrast" not in tags:
-            mult *= f("concession"); tags.append("concession")
+            mult *= f("concession")
+            tags.append("concession")
         both = "both" in rules
         if not both and (k in marked["advocacy"] or caishi):
-            mult *= f("advocacy"); tags.append("advocacy")
+            mult *= f("advocacy")
+            tags.append("advocacy")
         if not both and k in marked["hedges"]:
-            mult *= f("hedge"); tags.append("hedge")
+            mult *= f("hedge")
+            tags.append("hedge")
         if emphasis:
-            mult *= f("emphasis"); tags.append("emphasis")
+            mult *= f("emphasis")
+            tags.append("emphasis")
         if reported_at is not None and (contrast_at is None or cstart <= contrast_at):
-            mult *= f("reported"); tags.append("reported")
+            mult *= f("reported")
+            tags.append("reported")
         sign = side
         if rhetorical:
-            sign = -sign; tags.append("rhetorical")
+            sign = -sign
+            tags.append("rhetorical")
         elif question:
-            mult *= f("question"); tags.append("question")
+            mult *= f("question")
+            tags.append("question")
         if position != "body":
-            mult *= f(position); tags.append("position:" + position)
+            mult *= f(position)
+            tags.append("position:" + position)
         value = sign * w * mult
         if value > 0:
             res.founder += value
