@@ -173,3 +173,18 @@ def test_memory_off_gives_the_same_stances(monkeypatch):
     with_memo = [label_of(c["text"]) for c in CASES]
     monkeypatch.setattr(lex, "memo_on", False)
     assert [label_of(c["text"]) for c in CASES] == with_memo
+
+
+@pytest.mark.parametrize("text,want", [
+    ("周鸿祎和360的故事", {"360": 2}),
+    ("编号349-360的条目", {}),               # inside a range of numbers
+    ("他一口气看了360个视频", {}),            # a quantity
+    ("360度全景相机", {}),                    # a measure
+    ("订单号A360B9已发货", {}),               # inside an id
+    ("360公司发布了新产品", {"360": 1}),
+    ("OPPO A5手机", {"OPPO": 1}),
+    ("OPPOA5X", {}),
+])
+def test_short_latin_and_numeric_aliases_need_boundaries(text, want):
+    from ipcorpus.stance.score import entities_in
+    assert entities_in(text, get_lexicon()) == want

@@ -16,7 +16,7 @@ _TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative"
 _PATTERN_TABLES = ("founder_patterns", "matrix_patterns")
 _LISTS = ("negators", "contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
           "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech",
-          "emphasis", "voice", "carry")
+          "emphasis", "voice", "carry", "numeric_units")
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Lexicon:
                           repr=False, compare=False)
     entity_regex: re.Pattern | None = None
     entity_of: dict[str, str] = field(default_factory=dict)
+    numeric_units: tuple = ()         # entities.toml: what after a numeric alias makes it a number
     negators: frozenset = frozenset()
     negation_chars: str | None = None
     voice: tuple = ()
@@ -105,6 +106,7 @@ class Lexicon:
         self.pattern_needs = list(required_sets([rx.pattern for rx, _, _ in self.compiled_patterns]))
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
         self.entity_regex = trie_regex(self.entity_of)
+        self.numeric_units = tuple(compact(u) for u in self.lists.get("numeric_units", []))
         self.negators = frozenset(self.lists.get("negators", []))
         # Every negator holds one of these characters; a sentence without any of them
         # has no negation and need not be tokenized. (None: some negator does not.)
