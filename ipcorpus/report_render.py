@@ -93,6 +93,15 @@ def _stack_cells(counts: list[int], total_cells: int, scale_max: int) -> list[in
     return out
 
 
+def undated_line(by_month: dict) -> str:
+    """What the month chart leaves out, said beside it."""
+    und = by_month["undated"]
+    if not und["articles"]:
+        return ""
+    labels = ", ".join(f"{lb} {und['labels'][lb]}" for lb in LABELS if und["labels"][lb])
+    return f"undated: {_n(und['articles'], 'article')} ({labels}), not on the chart's scale"
+
+
 def month_axis(by_month: dict) -> list[dict]:
     """Months from the first to the last dated article, empty months included."""
     months = by_month["months"]
@@ -112,11 +121,10 @@ def month_axis(by_month: dict) -> list[dict]:
 
 
 def text_month_chart(by_month: dict, width: int = BAR) -> list[tuple[str, list[tuple[str, int]], int]]:
-    """(row label, [(label, cells)], total) per month, then one for undated."""
+    """(row label, [(label, cells)], total) per dated month, scaled to the busiest
+    month. Undated articles are not on the chart (undated_line): many of them would
+    flatten every real month."""
     rows = month_axis(by_month)
-    und = by_month["undated"]
-    if und["articles"]:
-        rows = rows + [{"month": "undated", **und}]
     peak = max((m["articles"] for m in rows), default=0)
     out = []
     for m in rows:
@@ -184,7 +192,10 @@ def terminal(r: dict, out: Out):  # noqa: C901
             for lb, cells in segs:
                 bar.append(GLYPHS[lb] * cells, style=COLORS[lb])
             ct.add_row(month, bar, str(total))
-        con.print(Panel(Group(ct, Text(""), legend()), title="Stance by month of publication", box=box.ROUNDED))
+        parts = [ct, Text(""), legend()]
+        if undated_line(r["by_month"]):
+            parts.append(Text(undated_line(r["by_month"])))
+        con.print(Panel(Group(*parts), title="Stance by month of publication", box=box.ROUNDED))
 
     # 3. reposts
     rp = r["reposts"]
@@ -351,6 +362,8 @@ def markdown(r: dict) -> str:
             w.append(f"{month:<8} {''.join(GLYPHS[lb] * c for lb, c in segs)} {total}")
         w.append("")
         w.append("   ".join(f"{GLYPHS[lb] * 2} {lb}" for lb in LABELS))
+        if undated_line(r["by_month"]):
+            w.append(undated_line(r["by_month"]))
         w.append("```\n")
     ms = r["by_month"]
     mrows = [[m["month"], str(m["articles"])] + [str(m["labels"][lb]) for lb in LABELS] for m in ms["months"]]
@@ -555,12 +568,9 @@ def _nice_ticks(peak: int) -> list[int]:
 
 
 def _svg_months(by_month: dict) -> str:
-    """Stacked columns of labels per month of publication (empty months shown), with
-    the undated articles as a last column set apart."""
+    """Stacked columns of labels per month of publication (empty months shown). The
+    undated articles are said under the chart (undated_line), not drawn on its scale."""
     cols = [(m["month"], m["labels"], m["articles"], False) for m in month_axis(by_month)]
-    und = by_month["undated"]
-    if und["articles"]:
-        cols.append(("undated", und["labels"], und["articles"], True))
     if not cols:
         return ('<svg class="chart" id="chart-months" viewBox="0 0 600 40" role="img" '
                 'xmlns="http://www.w3.org/2000/svg"><title>Stance by month</title>'
@@ -572,7 +582,7 @@ def _svg_months(by_month: dict) -> str:
     left, right, tp, ch = 36, 8, 20, 180
     bottom = 56 if rotate else 28
     slot = max(34, min(56, 880 // len(cols)))
-    gap = 12 if und["articles"] else 0
+    gap = 0
     w = left + slot * len(cols) + gap + right
     h = tp + ch + bottom
     bw = slot * 0.68
@@ -684,6 +694,8 @@ def html_page(r: dict) -> str:
     ms = r["by_month"]
     s.append('<section id="months"><h2>Stance by month of publication</h2>')
     s.append('<div class="chartbox">' + _svg_months(ms) + "</div>" + _legend_html())
+    if undated_line(ms):
+        s.append(f"<p>{esc(undated_line(ms))}</p>")
     mrows = [[esc(m["month"]), str(m["articles"])] + [str(m["labels"][lb]) for lb in LABELS] for m in ms["months"]]
     if ms["undated"]["articles"]:
         mrows.append(["undated", str(ms["undated"]["articles"])] + [str(ms["undated"]["labels"][lb]) for lb in LABELS])

@@ -379,12 +379,30 @@ GLYPHS = {"founder-ip": "█", "matrix": "▓", "mixed": "▒", "neutral": "░"
 def check_month_bars(rep, out):
     """Each month's text bar has the glyphs of exactly its labels and its total."""
     bm = rep["by_month"]
-    rows = bm["months"] + ([{"month": "undated", **bm["undated"]}] if bm["undated"]["articles"] else [])
+    rows = bm["months"]
     assert rows
     for m in rows:
         found = re.search(rf"{m['month']}\s+([█▓▒░]+)\s+{m['articles']}\b", out)
         assert found, m["month"]
         assert set(found.group(1)) == {GLYPHS[lb] for lb in LABELS if m["labels"][lb]}, m["month"]
+    # Undated articles are said beside the chart, never drawn as a bar on its scale.
+    assert not re.search(r"undated\s+[█▓▒░]", out)
+    if bm["undated"]["articles"]:
+        assert re.search(rf"undated: {bm['undated']['articles']} articles? \(", out)
+
+
+def test_undated_articles_do_not_flatten_the_month_chart():
+    """Ten undated articles and one dated: the dated month still fills the bar."""
+    from ipcorpus.report_render import BAR, text_month_chart, undated_line
+    zero = dict.fromkeys(LABELS, 0)
+    by_month = {"months": [{"month": "2025-01", "articles": 1, "labels": {**zero, "matrix": 1}},
+                           {"month": "2025-03", "articles": 2, "labels": {**zero, "founder-ip": 2}}],
+                "undated": {"articles": 10, "labels": {**zero, "neutral": 10}, "paths": []}}
+    rows = text_month_chart(by_month)
+    assert [r[0] for r in rows] == ["2025-01", "2025-02", "2025-03"]
+    assert sum(c for _, c in rows[2][1]) == BAR            # the busiest month is the scale
+    assert sum(c for _, c in rows[0][1]) == BAR // 2
+    assert undated_line(by_month) == "undated: 10 articles (neutral 10), not on the chart's scale"
 
 
 def test_jsonl_is_the_json_on_one_line(brief, cwd):
