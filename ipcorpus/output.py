@@ -66,17 +66,33 @@ class Out:
             self.table(columns, rows, title, nowrap)
 
     def table(self, columns, rows, title=None, nowrap=()):
+        from rich.cells import cell_len
         from rich.markup import escape
         from rich.table import Table
+        cells = [[_plain(v) for v in r] for r in rows]
+        # Numbers and labels are never cut: each such column is as wide as its widest
+        # value. Paths and citations stay on one line where the terminal allows, else
+        # fold onto more (still whole); prose columns take what is left, and are the
+        # first to go when the rest would not fit.
+        widest = [max([cell_len(c)] + [cell_len(r[k]) for r in cells]) for k, c in enumerate(columns)]
+        whole = [widest[k] if c in _NUMERIC or c in _WHOLE else None for k, c in enumerate(columns)]
+        frame = 3 * len(columns) + 1
+        rest = sum(widest[k] for k, c in enumerate(columns) if c not in _PROSE)
+        keep = list(range(len(columns)))
+        if any(c in _PROSE for c in columns) and \
+                rest + frame + 8 * sum(c in _PROSE for c in columns) > self.console.width:
+            keep = [k for k, c in enumerate(columns) if c not in _PROSE]
+            frame = 3 * len(keep) + 1
+        if rest + frame <= self.console.width:
+            whole = [w if w is not None or columns[k] in _PROSE else widest[k] for k, w in enumerate(whole)]
         t = Table(title=title, show_lines=False, header_style="bold", expand=False)
-        for c in columns:
-            numeric = c in _NUMERIC
-            # Numbers, labels and citations never wrap; prose columns take what is left.
-            t.add_column(c, overflow="fold", no_wrap=c in nowrap or numeric or c in _SHORT,
-                         justify="right" if numeric else "left", ratio=1 if c in _PROSE else None,
-                         min_width=8 if c in _PROSE else None)
-        for r in rows:
-            t.add_row(*[escape(_plain(v)) for v in r])
+        for k in keep:
+            c = columns[k]
+            t.add_column(c, overflow="fold", no_wrap=whole[k] is not None,
+                         justify="right" if c in _NUMERIC else "left", ratio=1 if c in _PROSE else None,
+                         min_width=whole[k] if whole[k] is not None else 8 if c in _PROSE else None)
+        for r in cells:
+            t.add_row(*[escape(r[k]) for k in keep])
         self.console.print(t)
 
     def json(self, objs):
@@ -90,7 +106,7 @@ class Out:
 _NUMERIC = {"score", "founder", "matrix", "weight", "confidence", "lines", "kept", "dropped", "articles", "count",
             "share", "value", "mentions", "line", "rank", "founder-ip", "mixed", "neutral", "founder_weight",
             "matrix_weight"}
-_SHORT = {"label", "side", "published", "action", "default", "citation", "article"}
+_WHOLE = {"label", "side", "published", "action", "default", "counts"}   # short values, never cut
 _PROSE = {"title", "text", "description", "rules", "source"}
 
 

@@ -209,3 +209,25 @@ def test_tty_table_honours_color_never():
 def test_sample_is_where_the_goldens_come_from():
     for rel in ug.FILES:
         assert (SAMPLE / rel).is_file(), rel
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 140])
+def test_terminal_tables_never_cut_labels_or_scores(width, monkeypatch):
+    """On any terminal width every label and score is printed whole (no `mixe`,
+    no `-0.10`); a long citation folds onto a second line, and the title column is
+    the one that gives way."""
+    from ipcorpus.output import Out
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = Out("table", "never")
+    rows = [["sample_corpus/aggregator/xiaomi_shuanglun_qudong_a_very_long_name.txt:5", "founder-ip", -0.602,
+             "雷军个人IP和小米员工矩阵，应该一起用，一个很长的标题一个很长的标题"],
+            ["b.txt:1", "mixed", 0.1, "短标题"]]
+    buf = io.StringIO()
+    out.console.file = buf
+    out.table(["article", "label", "score", "title"], rows, title="stance")
+    text = buf.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= width
+    for cell in ("founder-ip", "-0.602", "mixed", "0.1"):
+        assert re.search(rf"[│ ]{re.escape(cell)}[ │]", text), (width, cell, text)
+    folded = "".join(line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│"))
+    assert "sample_corpus/aggregator/xiaomi_shuanglun_qudong_a_very_long_name.txt:5" in folded
