@@ -704,6 +704,11 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
         report = check(paths, opts, settings, changed_since, bar.update)
     for n in report.notes:
         out.note(f"ipcorpus: note: {n}")
+    if not report.files and not report.errors and changed_since is None:
+        # Nothing to check is not a pass (rg's convention); no changed file is.
+        from ipcorpus.output import nothing_matched
+        out.note(nothing_matched(paths, opts.patterns))
+        return 1
     findings, accepted = report.findings, 0
     if write_to:
         write_baseline(write_to, findings)

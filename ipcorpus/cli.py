@@ -165,6 +165,14 @@ def _run(paths, opts, out):
     return corpus, hard
 
 
+def _require_files(corpus, paths, opts, out):
+    """stance and clean on no file at all: say so and exit 1, printing nothing."""
+    from ipcorpus.output import nothing_matched
+    if not corpus.files:
+        out.note(nothing_matched(paths, opts.patterns))
+        raise typer.Exit(1)
+
+
 def _show(p):
     from ipcorpus.output import safe_path
     return safe_path(p)
@@ -192,6 +200,9 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     corpus, hard = _run(paths, opts, out)
+    if not corpus.files:
+        from ipcorpus.output import nothing_matched
+        out.note(nothing_matched(paths, opts.patterns).replace("ipcorpus: ", "ipcorpus: warning: ", 1))
     ingest_summary(corpus, out)
     _finish(corpus, hard)
 
@@ -214,6 +225,7 @@ def clean(paths: list[str] = PathsArg,
     out = Out("tsv" if format == "text" else format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
     corpus, hard = _run(paths, opts, out)
+    _require_files(corpus, paths, opts, out)
     clean_output(corpus, out, format, original=original, explain=explain)
     _finish(corpus, hard)
 
@@ -245,6 +257,7 @@ def stance(paths: list[str] = PathsArg,
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     corpus, hard = _run(paths, opts, out)
+    _require_files(corpus, paths, opts, out)
     from ipcorpus.commands import stance_pieces
     from ipcorpus.results import render
     labels = tuple(label or ())

@@ -110,6 +110,13 @@ _WHOLE = {"label", "side", "published", "action", "default", "counts"}   # short
 _PROSE = {"title", "text", "description", "rules", "source"}
 
 
+def nothing_matched(paths, patterns) -> str:
+    """The note for a run that found no file to read (rg's convention: exit 1)."""
+    globs = ", ".join(patterns) if patterns and any(patterns) else "(an empty --glob)"
+    where = " ".join(safe_path(p) for p in paths) or "."
+    return f"ipcorpus: no files matched: nothing under {where} matches {globs} (change with --glob)"
+
+
 def _isatty(stream) -> bool:
     try:
         return stream.isatty()

@@ -566,3 +566,25 @@ def clean_json_args(path, *extra):
     recs = json.loads(cli("clean", path, "--no-cache", "--format", "json", *extra).stdout)
     return recs[0]
 
+
+
+@pytest.mark.parametrize("args", [["stance", "empty"], ["clean", "empty"], ["check", "empty"],
+                                  ["stance", "c", "--glob", "*.nope"], ["clean", "c", "--glob", ""]])
+def test_nothing_matched_is_not_success(tmp_path, args):
+    """As rg does: no file to read says so on stderr, prints nothing, exits 1."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text("创始人IP是品牌最好的护城河。\n", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "ipcorpus", *args, "--no-cache"], cwd=tmp_path, capture_output=True,
+                       text=True)
+    assert p.returncode == 1, p.stderr
+    assert p.stdout == ""
+    assert p.stderr.startswith("ipcorpus: no files matched: nothing under ")
+
+
+def test_ingest_of_nothing_warns_and_succeeds(tmp_path):
+    (tmp_path / "empty").mkdir()
+    p = subprocess.run([sys.executable, "-m", "ipcorpus", "ingest", "empty", "--no-cache"], cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert p.returncode == 0
+    assert "ipcorpus: warning: no files matched" in p.stderr
