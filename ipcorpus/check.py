@@ -347,9 +347,21 @@ _DISCLAIMER = re.compile(
     r"all rights reserved|disclaimer|for reference only|does not represent the (views|position)",
     re.I)
 DISCLAIMER_MAX = 100      # longer lines are the article's own prose
+DISCLAIMER_LEAD = 4       # ... and so are lines whose notice starts later than this (很多人以为版权归平台所有)
+DISCLAIMER_SHORT = 30     # unless the line is this short: then it is all notice (图片来自网络，侵删)
 _SPAM = re.compile(
     r"成人|无码|色情|黄色网站|博彩|娱乐城|百家乐|彩票|棋牌|赌场|赌博|网赌|澳门|真人|老虎机|六合彩|时时彩|"
     r"约炮|裸聊|一区|二区|三区|福利|快三|投注|下注|荷官|(?<![a-z])av(?![a-z])|pk10", re.I)
+
+
+def _reads_like_disclaimer(plain: str) -> bool:
+    """A notice is a line of its own: it opens with the notice (after a mark such as
+    注：or【), or the line is short. A sentence that mentions copyright or advice in
+    passing (很多人以为版权归平台所有，其实不然) is the article's prose."""
+    if len(plain) > DISCLAIMER_MAX:
+        return False
+    m = _DISCLAIMER.search(plain)
+    return bool(m) and (m.start() <= DISCLAIMER_LEAD or len(plain) <= DISCLAIMER_SHORT)
 
 
 def _is_url_line(plain: str) -> bool:
@@ -415,7 +427,7 @@ def doc_findings(d: Doc, settings: Settings) -> list[Finding]:
                 f"{', …' if n > 3 else ''}", "gloss")
         if _is_url_line(p):
             add("W203", i + 1, f"kept line is only a URL: {_short(p, 60)}", "url")
-        if len(p) <= DISCLAIMER_MAX and _DISCLAIMER.search(p):
+        if _reads_like_disclaimer(p):
             add("W204", i + 1, f"kept line reads like a disclaimer: {_short(p)}", "disclaimer")
         spam = _spam_words(p)
         if spam:

@@ -34,6 +34,7 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _QUESTION_WORDS = re.compile(r"吗|呢|吧|么|嘛|啊|呀|什么|怎么|为什么|为何|如何|哪|谁|多少|几|"
                              r"是否|难道|是不是|能否|可否|可以吗")
 _HAS_CJK = re.compile(f"[{_CJK}]")
+_HALF_WIDTH_PUNCT = re.compile(rf"(?<=[{_CJK}])[,!;:](?=[{_CJK}])")
 _LOST_Q = re.compile(rf"(?<=[{_CJK}])\?+(?=[{_CJK}])|\?{{2,}}")
 
 
@@ -115,10 +116,13 @@ def to_simplified(text: str) -> str:
 
 def count_damage(text: str) -> int:
     lost = text.count("\ufffd")
+    # A writer who types half-width punctuation between Chinese clauses (`真的?不,`)
+    # types a half-width question mark too: a single one is punctuation then.
+    half_width = bool(_HALF_WIDTH_PUNCT.search(text))
     for m in _LOST_Q.finditer(text):
         # `吗?怎么` is a question mark between clauses, not a lost character.
         before = text[max(0, m.start() - 12):m.start()]
-        if len(m.group()) == 1 and _QUESTION_WORDS.search(before):
+        if len(m.group()) == 1 and (half_width or _QUESTION_WORDS.search(before)):
             continue
         lost += len(m.group())
     return lost

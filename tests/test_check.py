@@ -358,3 +358,28 @@ def test_jieba_is_loaded_only_for_stance(indexed):
 def test_parse_size():
     assert [chk.parse_size(x) for x in ("100", "2K", "3m", "1G", "5MiB", None)] == \
         [100, 2048, 3 * 1024 ** 2, 1024 ** 3, 5 * 1024 ** 2, 0]
+
+
+# Each check code against real-looking prose it must leave alone (and the notice it must not).
+@pytest.mark.parametrize("text,lost", [
+    ("这是真的?不一定,要看情况。", 0),           # a writer of half-width punctuation
+    ("你知道吗?我也不知道。", 0),                 # after a question particle
+    ("品?价值是靠人撑起来的。", 1),               # a character lost inside a word
+    ("雷军说??这不对", 2),
+])
+def test_w201_half_width_question_marks_in_prose_are_not_lost_characters(text, lost):
+    from ipcorpus.normalize import count_damage
+    assert count_damage(text) == lost
+
+
+@pytest.mark.parametrize("text,notice", [
+    ("很多人以为版权归平台所有，其实作者才是这篇文章真正的主人，这一点常被忽略。", False),
+    ("他说这些数据并不构成投资建议，但依然值得每一位创业者认真对待和反复琢磨。", False),
+    ("这份报告的结论仅供参考，真正的决策还要看企业自己的情况和团队判断。", False),
+    ("如有侵权，请联系我们删除，谢谢。", True),
+    ("注：本文观点仅代表作者本人，与本平台无关。", True),
+    ("图片来自网络，如有侵权请联系删除", True),
+])
+def test_w204_prose_that_mentions_copyright_is_not_a_disclaimer(text, notice):
+    from ipcorpus.check import _reads_like_disclaimer
+    assert _reads_like_disclaimer(text) is notice
