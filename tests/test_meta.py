@@ -94,3 +94,33 @@ def test_iso_date(text, want):
 @pytest.mark.parametrize("text", ["2025-13-45", "not a date", "", "2025年2月30日"])
 def test_iso_date_rejects_impossible_dates(text):
     assert iso_date(text) is None
+
+
+CAPTIONED = """小米的品牌传播该怎么做
+
+作者：张三
+{header}
+
+过去几年，小米最有效的广告位不是电梯屏，而是雷军本人的微博和抖音。
+
+[图片]
+来源：视觉中国
+
+一场年度演讲、一句“我们是认真的”，就能让新品的讨论量翻上几倍，这种效率几乎没有哪家公司能复制。
+
+但品牌不能只靠一个人，高管和工程师也应该走到台前。
+{footer}
+"""
+
+
+@pytest.mark.parametrize("header,footer,source", [
+    ("来源：品牌观察", "", "品牌观察"),          # the header's credit
+    ("", "来源：品牌观察", "品牌观察"),          # the footer's
+    ("", "", None),                              # only an image credit: no source
+])
+def test_source_comes_from_the_header_or_footer_never_from_an_image_caption(tmp_path, header, footer, source):
+    from ipcorpus.document import load_document
+    from ipcorpus.noise.clean import clean
+    p = tmp_path / "a.txt"
+    p.write_text(CAPTIONED.format(header=header, footer=footer), encoding="utf-8")
+    assert clean(load_document(str(p))).meta.source == source

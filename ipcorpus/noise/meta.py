@@ -88,6 +88,10 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
         meta.title = _KEYWORD_TAIL.sub("", meta.title).strip() or meta.title
         meta.title_line = title_i + 1
     guessed: dict = {}
+    # The article's core, from its first to its last kept sentence: a 来源：X line
+    # inside it credits an image, not the article (the header and footer zones do).
+    prose = [i for i, r in enumerate(rule) if not r and plain[i] and is_prose(plain[i])]
+    core = range(prose[0] + 1, prose[-1]) if prose else range(0)
     for i, r in enumerate(rule):
         if not r or not r.startswith("meta:"):
             continue
@@ -98,7 +102,7 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
             meta.published = iso_date(v or plain[i])
         elif r == "meta:original-title" and v and not meta.original_title:
             meta.original_title = v
-        elif r == "meta:source" and v and not meta.source and not v.startswith("["):
+        elif r == "meta:source" and v and not meta.source and not v.startswith("[") and i not in core:
             meta.source = v
         elif r == "meta:dateline":
             if not meta.published:
