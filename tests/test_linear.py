@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLE, SHARED
-from ipcorpus import linear, linear_tables
+from ipcorpus import check, linear, linear_tables
 from ipcorpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
-from ipcorpus.noise import text as text_mod
+from ipcorpus.noise import meta, text as text_mod
 from ipcorpus.noise.rules import builtin_packs, make_ruleset
 from ipcorpus.stance.lexicon import get_lexicon
 from ipcorpus.stance.scan import compact
@@ -229,6 +229,27 @@ def test_rewritten_patterns_match_the_same_sample_lines():
     for s in _sample_lines():
         for old, new in _REWRITTEN:
             assert bool(re.search(old, s)) == bool(re.search(new, s)), (old, s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("#>|+*- \tx中")), max_size=20))
+def test_bare_leading_marks_are_stripped_as_before(s):
+    before = re.compile(r"^(?:[#>|+\s]+|[*-]\s+)+")
+    assert text_mod._LEAD.sub("", s) == before.sub("", s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中(（)）zhōngwén1 3 aeiouü")), max_size=70))
+def test_check_gloss_with_a_bounded_look_finds_the_same(s):
+    unbounded = re.compile(check._GLOSS.pattern.replace("[^)）]{0,60}", "[^)）]*"))
+    assert [m.span() for m in check._GLOSS.finditer(s)] == [m.span() for m in unbounded.finditer(s)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(",，a中 \t－|·")), max_size=30))
+def test_meta_cuts_as_python_re_did(s):
+    assert meta._cut(meta._KEYWORD_TAIL, s) == re.sub(meta._KEYWORD_TAIL, "", s)
+    assert meta._cut(meta._MASTHEAD_SEP, s, keep_after=False) == re.split(meta._MASTHEAD_SEP, s)[0]
 
 
 # -- hostile shapes at 100 KB -----------------------------------------------------
