@@ -116,7 +116,8 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
     from ipcorpus.config import find_config, load_config
     from ipcorpus.pipeline import Options
     from ipcorpus.source import DEFAULT_PATTERNS
-    cfg = load_config(find_config(paths, config))
+    cfg_path = find_config(paths, config)
+    cfg = load_config(cfg_path)
     corpus = cfg.get("corpus", {})
     clean = cfg.get("clean", {})
     patterns = tuple(glob or corpus.get("glob") or DEFAULT_PATTERNS)
@@ -127,10 +128,14 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
                    user_rules=tuple(clean.get("rule", ())), lexicons=lex)
     if "max_size" in corpus:
         opts.max_bytes = int(corpus["max_size"])
+    if "time_limit" in corpus:
+        from ipcorpus.budget import parse_seconds
+        opts.time_limit = parse_seconds(corpus["time_limit"], f"{cfg_path}: [corpus]")
     if keep or drop or opts.user_rules:
-        # Validate rule names and patterns now, so a typo is a usage error up front.
+        # Validate rule names and patterns now (one that could take exponential time
+        # too), so a typo is a usage error up front.
         from ipcorpus.noise.rules import make_ruleset
-        make_ruleset({"rule": list(opts.user_rules)} if opts.user_rules else None, keep, drop)
+        make_ruleset({"rule": list(opts.user_rules), "file": cfg_path} if opts.user_rules else None, keep, drop)
     for path in lex:
         if not os.path.isfile(path):
             raise IpcorpusError(f"{path}: no such lexicon file")

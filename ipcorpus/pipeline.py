@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 from ipcorpus import ANALYSER_VERSION
 from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
+from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason, time_limit
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.learn import learn, relearn
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
@@ -34,6 +35,7 @@ class Options:
     lexicons: tuple = ()
     learn: bool = True                # apply recurring furniture
     stances: bool = True              # score every document in the run (else on demand)
+    time_limit: float = DEFAULT_SECONDS   # per MB: a file analysed for longer fails (budget.py); 0: none
 
     def version(self) -> str:
         """Analyser version plus a digest of everything that changes results: the
@@ -53,7 +55,7 @@ class Options:
 _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
-                     "models.py", "nlp.py", "learn.py", "required.py"}
+                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py"}
 
 
 def code_fingerprint(everything: bool = False) -> str:
@@ -205,9 +207,13 @@ def _analyse_job(job):
     error string. Not scored: that waits for the corpus's learned furniture."""
     path, data = job
     opts = _W["opts"]
+    limit = for_size(opts.time_limit, len(data))
     try:
-        analysis, _ = analyse_bytes(path, data, _rules(opts), opts.lexicons, with_stance=False)
+        with time_limit(limit):
+            analysis, _ = analyse_bytes(path, data, _rules(opts), opts.lexicons, with_stance=False)
         return pack_analysis(analysis)
+    except Overtime:
+        return reason(limit)
     except InputError as e:
         return str(e)
     except RecursionError:
@@ -408,8 +414,9 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
         st = fr._stat  # type: ignore[attr-defined]
         if isinstance(res, str):
             fr.status, fr.error = "failed", res
+            # Running out of time is no fault of the bytes: with no hash, tried again next run.
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                          "hash": fr.hash, "status": "failed", "error": res})
+                          "hash": None if res.startswith(REASON) else fr.hash, "status": "failed", "error": res})
         else:
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": fr.hash, "status": "ok", **res})

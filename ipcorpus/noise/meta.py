@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ipcorpus import linear
 from ipcorpus.models import Meta
 from ipcorpus.noise.text import cjk_count, is_prose
 
@@ -55,7 +56,19 @@ _DATE_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?
 # An account or outlet name standing alone: short, no sentence punctuation, no digits.
 _ACCOUNT = re.compile(r"[\u4e00-\u9fffA-Za-z·]{2,16}")
 _FROM_ACCOUNT = re.compile(r"(?:来自|转载自|来源于)(?:微信)?公众号\s*[“\"「『]([^”\"」』]{2,20})[”\"」』]")
-_KEYWORD_TAIL = re.compile(r"(,\s*[^,，\s]{1,8}){2,}$")
+# Searched with RE2 (linear.py): Python's re tries it from every comma to the end
+# of the line, which is quadratic on a line of thousands of short fields.
+_KEYWORD_TAIL = r"(,\s*[^,，\s]{1,8}){2,}$"
+_MASTHEAD_SEP = r"\s+[－—|｜·]\s+"
+
+
+def _cut(pattern: str, text: str, keep_after: bool = True) -> str:
+    """`text` without the first match of `pattern` (and what follows it, unless
+    keep_after), searched in linear time."""
+    m = linear.compile(pattern).search(text)
+    if m is None:
+        return text
+    return text[:m.start()] + (text[m.end():] if keep_after else "")
 
 
 def dateline_fields(line: str) -> dict:
@@ -85,7 +98,7 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
     if title_i is not None:
         meta.title = values.get(title_i) or plain[title_i]
         # Clippers append the page's keywords: `标题, 关键词, 关键词`.
-        meta.title = _KEYWORD_TAIL.sub("", meta.title).strip() or meta.title
+        meta.title = _cut(_KEYWORD_TAIL, meta.title).strip() or meta.title
         meta.title_line = title_i + 1
     guessed: dict = {}
     # The article's core, from its first to its last kept sentence: a 来源：X line
@@ -124,7 +137,7 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
             if m:
                 guessed["author"] = m.group(1)
         if r == "masthead" and "masthead" not in guessed:
-            guessed["masthead"] = re.split(r"\s+[－—|｜·]\s+", plain[i])[0]
+            guessed["masthead"] = _cut(_MASTHEAD_SEP, plain[i], keep_after=False)
     meta.author = meta.author or guessed.get("author")
     meta.source = (meta.source or guessed.get("notice") or guessed.get("account") or guessed.get("source")
                    or guessed.get("masthead") or outlet)

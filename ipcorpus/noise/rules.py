@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Optional
 
-from ipcorpus import diskcache
+from ipcorpus import diskcache, linear
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.noise.text import is_prose
 
@@ -35,16 +35,16 @@ class Rule:
     _compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
-    def regexes(self) -> tuple[re.Pattern, ...]:
+    def regexes(self) -> tuple[linear.AnyPattern, ...]:
         # Compiled on first use: a run that analyses nothing (warm) never needs them.
         return tuple(self.regex(k) for k in range(len(self.patterns)))
 
-    def regex(self, k: int) -> re.Pattern:
+    def regex(self, k: int) -> linear.AnyPattern:
         """Pattern k compiled, when first searched with: a document's lines call for
         a third of the patterns (_Screen), a run of one file need not compile all."""
         rx = self._compiled.get(k)
         if rx is None:
-            rx = self._compiled[k] = re.compile(self.patterns[k])
+            rx = self._compiled[k] = linear.compile(self.patterns[k])
         return rx
 
     @cached_property
@@ -61,7 +61,7 @@ class Rule:
             return False
         return self.prose or on_text or not prose
 
-    def match(self, bare: str, text: str, prose: Optional[bool] = None) -> Optional[re.Match]:
+    def match(self, bare: str, text: str, prose: Optional[bool] = None) -> Optional[linear.AnyMatch]:
         """The match that drops the line, or None. `prose` (is the bare text prose-like)
         may be passed in when the caller already knows it."""
         if not self.applies(is_prose(bare) if prose is None else prose, len(text), len(bare)):
@@ -79,7 +79,7 @@ class Pack:
     name: str
     description: str
     outlet: Optional[str] = None
-    detect: tuple[re.Pattern, ...] = ()
+    detect: tuple[linear.AnyPattern, ...] = ()
     rules: list[Rule] = field(default_factory=list)
 
 
@@ -102,11 +102,20 @@ BUILTIN = {
 }
 
 
-def _compile(patterns: Iterable[str], where: str, flags: int = 0) -> tuple[re.Pattern, ...]:
-    try:
-        return tuple(re.compile(p, flags) for p in patterns)
-    except re.error as e:
-        raise IpcorpusError(f"{where}: bad pattern: {e}") from None
+def _compile(patterns: Iterable[str], where: str, flags: int = 0) -> tuple:
+    """The patterns compiled for linear-time search (linear.py): a pattern that
+    could backtrack without end is refused up front, as a bad one is."""
+    patterns = list(patterns)
+    linear.prepare(patterns, flags)           # one look at the user cache
+    out = []
+    for p in patterns:
+        try:
+            out.append(linear.compile(p, flags))
+        except (re.error, TypeError, OverflowError, RecursionError) as e:
+            raise IpcorpusError(f"{where}: bad pattern '{p}': {e}") from None
+        except linear.UnsafePattern as e:
+            raise IpcorpusError(f"{where}: pattern '{p}' refused: {e}") from None
+    return tuple(out)
 
 
 def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
@@ -134,11 +143,11 @@ def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
 @lru_cache(maxsize=1)
 def builtin_packs() -> tuple[Pack, ...]:
     root = resources.files("ipcorpus.noise") / "packs"
-    packs = []
-    for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name)):
-        if entry.name.endswith(".toml"):
-            packs.append(_pack_from(diskcache.parsed_toml(entry.read_text(encoding="utf-8")), entry.name, check=False))
-    return tuple(packs)
+    found = [(entry.name, diskcache.parsed_toml(entry.read_text(encoding="utf-8")))
+             for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name))
+             if entry.name.endswith(".toml")]
+    linear.prepare([p for _, data in found for p in data.get("pack", {}).get("detect") or ()], re.M)
+    return tuple(_pack_from(data, name, check=False) for name, data in found)
 
 
 @dataclass
@@ -160,7 +169,7 @@ class RuleSet:
                     out.append(r)
         return out
 
-    def first_match(self, bare: str, text: str) -> tuple[Optional[Rule], Optional[re.Match]]:
+    def first_match(self, bare: str, text: str) -> tuple[Optional[Rule], Optional[linear.AnyMatch]]:
         """The first active zone-any rule (in pack order) that drops this line, and
         its match. Lines fall into a few classes (prose or not, and where each length
         lies among the rules' limits), each worked out once (_Screen); within a class
@@ -170,6 +179,7 @@ class RuleSet:
             self._any = [r for r in self.active() if r.zone != "edge"]
             from ipcorpus.required import required_sets
             required_sets([p for r in self._any for p in r.patterns])     # one look at the cache
+            linear.prepare([p for r in self.active() for p in r.patterns])
             self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
             self._classes = {}
         prose = is_prose(bare)
@@ -191,14 +201,20 @@ class RuleSet:
         return {r.name for p in self.packs for r in p.rules} | set(BUILTIN)
 
 
+_NONE: frozenset = frozenset()
+
+
 class _Screen:
-    """The patterns of one line class, indexed by the characters they need."""
+    """The patterns of one line class, indexed by the characters they need, and
+    those anchored at the start by the characters they can begin with."""
 
     def __init__(self, rules: list[Rule]):
         self.entries: list[tuple[Rule, bool, int]] = []      # (rule, on text?, its pattern number)
         always: list[int] = []
         self.need_bare: dict[str, list[int]] = {}
         self.need_text: dict[str, list[int]] = {}
+        anchored: list[set] = [set(), set()]                  # (on bare, on text)
+        self.first: list[dict] = [{}, {}]                     # first character -> those that may begin with it
         for r in rules:
             on_text = r.on == "text"
             for k, need in enumerate(r.needs):
@@ -210,8 +226,15 @@ class _Screen:
                     index = self.need_text if on_text else self.need_bare
                     for ch in need:
                         index.setdefault(ch, []).append(i)
+                first = linear.first_chars(r.patterns[k])
+                if first is not None:
+                    anchored[on_text].add(i)
+                    for ch in first:
+                        self.first[on_text].setdefault(ch, set()).add(i)
         self.always = frozenset(always)
         self.bare_keys, self.text_keys = frozenset(self.need_bare), frozenset(self.need_text)
+        self.anchored = (frozenset(anchored[0]), frozenset(anchored[1]))
+        self.first = [{ch: frozenset(v) for ch, v in d.items()} for d in self.first]
 
     def candidates(self, bare: str, text: str) -> list[int]:
         found = set(self.always)
@@ -220,6 +243,11 @@ class _Screen:
         if self.text_keys:
             for ch in self.text_keys.intersection(text):
                 found.update(self.need_text[ch])
+        for on_text, s in ((False, bare), (True, text)):
+            anchored = self.anchored[on_text]
+            if anchored and not anchored.isdisjoint(found):
+                # Those anchored at the start that cannot begin with this line's first character.
+                found -= anchored - self.first[on_text].get(s[:1], _NONE)
         return sorted(found)
 
 
@@ -227,7 +255,8 @@ def make_ruleset(extra: Optional[dict] = None, keep: Iterable[str] = (), drop: I
     """The shipped packs, plus a user pack (the [clean] table of ipcorpus.toml)."""
     packs = list(builtin_packs())
     if extra and extra.get("rule"):
-        packs.insert(0, _pack_from({"pack": {"name": "user"}, "rule": extra["rule"]}, "ipcorpus.toml"))
+        where = extra.get("file") or "ipcorpus.toml"
+        packs.insert(0, _pack_from({"pack": {"name": "user"}, "rule": extra["rule"]}, where))
     rs = RuleSet(tuple(packs), frozenset(keep), frozenset(drop))
     known = rs.names()
     for name in list(keep) + list(drop):

@@ -9,7 +9,9 @@ _IMG = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,2000}\)")
 _MDLINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"]{0,300}\")?\)")
 _TAG = re.compile(r"<[^>]{0,400}>")
 _EMPH = re.compile(r"\*\*|__|~~|`")
-_LEAD = re.compile(r"^(?:[#>|+\s]+|[*-]\s+)+")
+# One character (or a bullet and its space) a step: no run can be split two ways
+# between the repeats, as `(?:[#>|+\s]+|[*-]\s+)+` allowed.
+_LEAD = re.compile(r"^(?:[#>|+\s]|[*-]\s)+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SENT_PUNCT = "。！？!?；;…"
 CLAUSE_PUNCT = "，,：:、"

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ipcorpus import diskcache
+from ipcorpus import diskcache, linear
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.stance.scan import compact, trie_regex
 
@@ -31,7 +31,7 @@ class Lexicon:
     # compiled
     regex: re.Pattern | None = None
     index: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    compiled_patterns: list[tuple[re.Pattern, str, float]] = field(default_factory=list)
+    compiled_patterns: list[tuple[linear.AnyPattern, str, float]] = field(default_factory=list)
     pattern_needs: list = field(default_factory=list)   # required.py's set for each pattern
     cats_of: dict = field(default_factory=dict)         # term -> {category: weight}, shared by its hits
     memo: dict = field(default_factory=dict, repr=False, compare=False)   # score.score_unit's
@@ -95,13 +95,18 @@ class Lexicon:
             self.cats_of[term] = cats
         self.regex = trie_regex(index)
         self.compiled_patterns = []
-        for table, entries in self.patterns.items():
-            side = table.replace("_patterns", "")
-            for pat, w in entries.items():
-                try:
-                    self.compiled_patterns.append((re.compile(compact(pat) if " " in pat else pat), side, w))
-                except re.error as e:
-                    raise IpcorpusError(f"lexicon pattern {pat!r}: {e}") from None
+        # Compiled for linear-time search (linear.py): a pattern that could backtrack
+        # without end on a run-on sentence is refused up front, as a bad one is.
+        sources = [(compact(pat) if " " in pat else pat, pat, table.replace("_patterns", ""), w)
+                   for table, entries in self.patterns.items() for pat, w in entries.items()]
+        linear.prepare([src for src, _, _, _ in sources])
+        for src, pat, side, w in sources:
+            try:
+                self.compiled_patterns.append((linear.compile(src), side, w))
+            except re.error as e:
+                raise IpcorpusError(f"lexicon pattern {pat!r}: {e}") from None
+            except linear.UnsafePattern as e:
+                raise IpcorpusError(f"lexicon pattern '{pat}' refused: {e}") from None
         from ipcorpus.required import required_sets
         self.pattern_needs = list(required_sets([rx.pattern for rx, _, _ in self.compiled_patterns]))
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
