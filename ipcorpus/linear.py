@@ -622,11 +622,11 @@ class _Part:
 
     def __init__(self, kind, exact, relaxed, gids):
         self.kind, self.exact, self.relaxed, self.gids = kind, exact, relaxed, tuple(gids)
-        self._rx: dict = {}
+        self._rx: list = [None] * 8
 
     def rx(self, capture: bool, nl: bool, relaxed: bool):
-        key = (capture, nl, relaxed)
-        got = self._rx.get(key)
+        key = capture * 4 + nl * 2 + relaxed
+        got = self._rx[key]
         if got is None:
             spell = (self.relaxed if relaxed else self.exact).replace("\0", "(?m:$)" if nl else r"\z")
             got = _re2().RE2(spell.encode("utf-8"), _options(capture))
@@ -883,8 +883,14 @@ class Pattern:
         return out
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[Match]:
-        if not pos and not self._screened(text):
-            return iter(())
+        if not pos:
+            # As in search: most texts hold no match, settled before a generator is made.
+            if not self._screened(text):
+                return iter(())
+            if not self._looks and not (self._dollar and text.endswith("\n")):
+                b = _ENC[1] if text is _ENC[0] else _encode(text)
+                if self._quick.Match(_UNANCHORED, b, 0, len(b))[0][0] < 0:
+                    return iter(())
         return self._run(text, pos, _re2().RE2.Anchor.UNANCHORED, self.groups > 0)
 
     def findall(self, text: str, pos: int = 0) -> list:

@@ -241,11 +241,12 @@ class _Screen:
         if self.text_keys:
             for ch in self.text_keys.intersection(text):
                 found.update(self.need_text[ch])
-        for on_text, s in ((False, bare), (True, text)):
-            anchored = self.anchored[on_text]
-            if anchored:
-                # Those anchored at the start that cannot begin with this line's first character.
-                found -= self.first[on_text].get(s[:1], anchored)
+        # Those anchored at the start that cannot begin with the line's first character.
+        on_bare, on_text = self.anchored
+        if on_bare:
+            found -= self.first[0].get(bare[:1], on_bare)
+        if on_text:
+            found -= self.first[1].get(text[:1], on_text)
         return sorted(found)
 
 
