@@ -597,20 +597,21 @@ def _options(capture: bool):
     return o
 
 
-_ENC: list = [None, b""]          # the last text searched and its UTF-8 bytes
+_ENC: list = [None, b"", False]   # the last text searched, its UTF-8 bytes, lone surrogates replaced?
 _LONE = re.compile("[\ud800-\udfff]")
 
 
 def _encode(text: str) -> bytes:
     if text is _ENC[0]:
         return _ENC[1]
+    replaced = False
     try:
         b = text.encode("utf-8")
     except UnicodeEncodeError:
         # RE2 reads UTF-8, which has no lone surrogates: each reads as U+FFFD (one
         # character for one, so positions stay). Decoded files never hold them.
-        b = _LONE.sub("\ufffd", text).encode("utf-8")
-    _ENC[0], _ENC[1] = text, b
+        b, replaced = _LONE.sub("\ufffd", text).encode("utf-8"), True
+    _ENC[0], _ENC[1], _ENC[2] = text, b, replaced
     return b
 
 
@@ -621,11 +622,11 @@ class _Part:
 
     def __init__(self, kind, exact, relaxed, gids):
         self.kind, self.exact, self.relaxed, self.gids = kind, exact, relaxed, tuple(gids)
-        self._rx: dict = {}
+        self._rx: list = [None] * 8
 
     def rx(self, capture: bool, nl: bool, relaxed: bool):
-        key = (capture, nl, relaxed)
-        got = self._rx.get(key)
+        key = capture * 4 + nl * 2 + relaxed
+        got = self._rx[key]
         if got is None:
             spell = (self.relaxed if relaxed else self.exact).replace("\0", "(?m:$)" if nl else r"\z")
             got = _re2().RE2(spell.encode("utf-8"), _options(capture))
@@ -859,12 +860,42 @@ class Pattern:
             return None
         return next(self._run(text, pos, _re2().RE2.Anchor.ANCHOR_BOTH, self.groups > 0), None)
 
+    def _strings(self, text: str) -> list:
+        """findall() of a pattern with no groups: the matched bytes decoded, with no
+        Match built (the rule packs' `detect` counts portal signs this way)."""
+        if not self._screened(text):
+            return []
+        b = _ENC[1] if text is _ENC[0] else _encode(text)
+        if _ENC[2]:                              # lone surrogates were replaced: decode would not give them back
+            return [m.group() for m in self.finditer(text)]
+        n, bpos, out = len(b), 0, []
+        test = self._main.rx(False, False, len(text) <= self._limit)
+        while bpos <= n:
+            a, e = test.Match(_UNANCHORED, b, bpos, n)[0]
+            if a < 0:
+                break
+            out.append(b[a:e].decode("utf-8"))
+            if a == e:
+                if e >= n:
+                    break
+                e += _re2().CharLenToBytes(b, e, 1)
+            bpos = e
+        return out
+
     def finditer(self, text: str, pos: int = 0) -> Iterator[Match]:
-        if not pos and self._first is None and not self._screened(text):
-            return iter(())
+        if not pos:
+            # As in search: most texts hold no match, settled before a generator is made.
+            if not self._screened(text):
+                return iter(())
+            if not self._looks and not (self._dollar and text.endswith("\n")):
+                b = _ENC[1] if text is _ENC[0] else _encode(text)
+                if self._quick.Match(_UNANCHORED, b, 0, len(b))[0][0] < 0:
+                    return iter(())
         return self._run(text, pos, _re2().RE2.Anchor.UNANCHORED, self.groups > 0)
 
     def findall(self, text: str, pos: int = 0) -> list:
+        if self.groups == 0 and not pos and not self._looks and not (self._dollar and text.endswith("\n")):
+            return self._strings(text)
         if self.groups == 0:
             return [m.group() for m in self.finditer(text, pos)]
         if self.groups == 1:

@@ -195,6 +195,7 @@ def test_unicode_classes_and_case_folding_are_pythons(s, pattern):
     got = [m.span() for m in rx.finditer(s)]
     want = [m.span() for m in py.finditer(s) if m.end() > m.start()]
     assert [sp for sp in got if sp[1] > sp[0]] == want
+    assert [x for x in rx.findall(s) if x] == [x for x in py.findall(s) if x]
     _same(pattern, s)
 
 

@@ -201,9 +201,6 @@ class RuleSet:
         return {r.name for p in self.packs for r in p.rules} | set(BUILTIN)
 
 
-_NONE: frozenset = frozenset()
-
-
 class _Screen:
     """The patterns of one line class, indexed by the characters they need, and
     those anchored at the start by the characters they can begin with."""
@@ -234,7 +231,8 @@ class _Screen:
         self.always = frozenset(always)
         self.bare_keys, self.text_keys = frozenset(self.need_bare), frozenset(self.need_text)
         self.anchored = (frozenset(anchored[0]), frozenset(anchored[1]))
-        self.first = [{ch: frozenset(v) for ch, v in d.items()} for d in self.first]
+        # first character -> the anchored patterns a line beginning with it cannot match
+        self.first = [{ch: self.anchored[k] - v for ch, v in d.items()} for k, d in enumerate(self.first)]
 
     def candidates(self, bare: str, text: str) -> list[int]:
         found = set(self.always)
@@ -243,11 +241,12 @@ class _Screen:
         if self.text_keys:
             for ch in self.text_keys.intersection(text):
                 found.update(self.need_text[ch])
-        for on_text, s in ((False, bare), (True, text)):
-            anchored = self.anchored[on_text]
-            if anchored and not anchored.isdisjoint(found):
-                # Those anchored at the start that cannot begin with this line's first character.
-                found -= anchored - self.first[on_text].get(s[:1], _NONE)
+        # Those anchored at the start that cannot begin with the line's first character.
+        on_bare, on_text = self.anchored
+        if on_bare:
+            found -= self.first[0].get(bare[:1], on_bare)
+        if on_text:
+            found -= self.first[1].get(text[:1], on_text)
         return sorted(found)
 
 
