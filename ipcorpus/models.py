@@ -78,6 +78,14 @@ class Stance:
                               "rules": list(e.rules), "text": e.text} for e in self.evidence]}
 
 
+def side_score(founder: float, matrix: float) -> float:
+    """The score of two side weights, in (-1, 1), positive leaning founder-IP:
+    (founder - matrix) / (founder + matrix + 1), rounded to 3 places; 0.0 when both
+    are 0. An article's, an entity's in it, an entity's over a corpus."""
+    total = founder + matrix
+    return round((founder - matrix) / (total + 1.0), 3) if total else 0.0
+
+
 def cite(path: str, line: int, end_line: int | None = None) -> str:
     """`path:line` or `path:line-end`, the form editors and `ipcorpus show` resolve."""
     if end_line and end_line != line:
