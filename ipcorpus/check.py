@@ -308,12 +308,12 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     docs: list[Sig | None] = []
     stale = 0
     for path, row in sorted(store.file_rows().items()):
-        size, mtime, h, status = row[:4]
-        if path in skip or status != "ok" or not h:
+        h = row.hash
+        if path in skip or row.status != "ok" or not h:
             continue
         try:
             st = os.stat(path)
-            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
                 h = content_hash(read_bytes(path))
         except (OSError, InputError):
             continue                       # gone: nothing to repost from
