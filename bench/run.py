@@ -602,7 +602,8 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(b.tmp, ignore_errors=True)
     res["bench_seconds"] = round(time.monotonic() - t0, 1)
-    Path(a.out).write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    from ipcorpus.atomic import write_atomic
+    write_atomic(a.out, json.dumps(res, ensure_ascii=False, indent=2) + "\n")
     print(table(res))
     print(f"\nbench: {res['bench_seconds']} s in all; results in {a.out}", file=sys.stderr)
     return 0

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ipcorpus import __version__
+from ipcorpus.atomic import write_atomic
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
 from ipcorpus.output import Out, safe_path
@@ -307,12 +308,12 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     docs: list[Sig | None] = []
     stale = 0
     for path, row in sorted(store.file_rows().items()):
-        size, mtime, h, status = row[:4]
-        if path in skip or status != "ok" or not h:
+        h = row.hash
+        if path in skip or row.status != "ok" or not h:
             continue
         try:
             st = os.stat(path)
-            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
                 h = content_hash(read_bytes(path))
         except (OSError, InputError):
             continue                       # gone: nothing to repost from
@@ -600,13 +601,9 @@ def write_baseline(path: str, findings: list[Finding]):
     recs = [{"path": os.path.relpath(os.path.abspath(f.path), base).replace(os.sep, "/"), "code": f.code,
              "fingerprint": f.fingerprint, "line": f.line, "message": f.message} for f in findings]
     data = {"tool": "ipcorpus", "format": 1, "findings": recs}
-    tmp = f"{path}.tmp{os.getpid()}"
     try:
         # surrogateescape: a file name that is not UTF-8 round-trips as its bytes
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", errors="surrogateescape")
     except OSError as e:
         raise IpcorpusError(f"{path}: cannot write baseline: {e.strerror}") from None
 

@@ -8,7 +8,7 @@ import textwrap
 from collections import Counter
 
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.models import cite
+from ipcorpus.models import cite, side_score
 from ipcorpus.output import Out, safe_path
 
 LABELS = ("founder-ip", "matrix", "mixed", "neutral")
@@ -251,8 +251,7 @@ def entity_output(recs, out: Out):
             a["labels"][r["label"] if (e["founder"] or e["matrix"]) else "neutral"] += 1
     rows, recs_out = [], []
     for name, a in sorted(agg.items(), key=lambda kv: (-kv[1]["articles"], -kv[1]["mentions"], kv[0])):
-        t = a["founder"] + a["matrix"]
-        score = round((a["founder"] - a["matrix"]) / (t + 1.0), 3) if t else 0.0
+        score = side_score(a["founder"], a["matrix"])
         lab = a["labels"]
         rows.append([name, a["articles"], a["mentions"], lab["founder-ip"], lab["matrix"], lab["mixed"], lab["neutral"],
                      score, round(a["founder"], 3), round(a["matrix"], 3)])

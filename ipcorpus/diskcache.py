@@ -13,6 +13,8 @@ import os
 import sys
 import tempfile
 
+from ipcorpus.atomic import write_atomic
+
 _TABLES: dict[str, dict] = {}
 _DIRTY: set = set()
 
@@ -35,17 +37,10 @@ def table(name: str) -> dict:
 
 def save(name: str):
     """Write a table back (atomically) after entries were added to it."""
-    path = _path(name)
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(marshal.dumps((sys.version, _TABLES.get(name, {}))))
-        os.replace(tmp, path)
+        write_atomic(_path(name), marshal.dumps((sys.version, _TABLES.get(name, {}))))
     except (OSError, ValueError):
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
+        pass
 
 
 def parsed_toml(text: str) -> dict:

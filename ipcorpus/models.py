@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass
@@ -76,6 +77,25 @@ class Stance:
                 "entities": {k: dict(v) for k, v in self.entities.items()},
                 "evidence": [{"line": e.line, "end_line": e.end_line, "side": e.side, "weight": e.weight,
                               "rules": list(e.rules), "text": e.text} for e in self.evidence]}
+
+
+class FileRow(NamedTuple):
+    """A file as the index last saw it (the `files` table; store.Store.file_rows,
+    keyed by path): what pipeline.run compares to decide whether to read it again."""
+    size: int | None        # bytes and modification time when it was last looked at
+    mtime_ns: int | None
+    hash: str | None        # its content hash (None: it could not be read)
+    status: str             # ok | failed
+    error: str | None       # why it failed
+    version: str | None     # the analyser version (pipeline.Options.version) that saw it
+
+
+def side_score(founder: float, matrix: float) -> float:
+    """The score of two side weights, in (-1, 1), positive leaning founder-IP:
+    (founder - matrix) / (founder + matrix + 1), rounded to 3 places; 0.0 when both
+    are 0. An article's, an entity's in it, an entity's over a corpus."""
+    total = founder + matrix
+    return round((founder - matrix) / (total + 1.0), 3) if total else 0.0
 
 
 def cite(path: str, line: int, end_line: int | None = None) -> str:

@@ -16,6 +16,7 @@ import os
 import struct
 import sys
 
+from ipcorpus.atomic import write_atomic
 from ipcorpus.diskcache import cache_folder
 
 _jieba = None
@@ -51,18 +52,10 @@ def build_buckets(path: str | None = None) -> str | None:
         blobs.append(b)
         offset += len(b)
     head = marshal.dumps((total, index))
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(_FORMAT + struct.pack("<I", len(head)) + head)
-            for b in blobs:
-                fh.write(b)
-        os.replace(tmp, path)       # atomic: a concurrent run sees all of it or none
+        # atomic: a concurrent run sees all of it or none
+        write_atomic(path, b"".join([_FORMAT, struct.pack("<I", len(head)), head, *blobs]))
     except OSError:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         return None
     return path
 

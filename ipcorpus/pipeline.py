@@ -368,16 +368,16 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             progress(1)
             continue
         row = rows.get(ap)
-        if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
-            if row[3] == "ok" and row[2] in analysed:
-                fr.status, fr.hash = "unchanged", row[2]
+        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+            if row.status == "ok" and row.hash in analysed:
+                fr.status, fr.hash = "unchanged", row.hash
                 progress(1)
                 continue
             # A fault of the content (binary, empty) holds while the bytes and the
             # analyser are the same; one of reading (permissions, size limit, a
             # vanished file) has no hash and is tried again.
-            if row[3] == "failed" and row[4] and row[2] and row[5] == version:
-                fr.status, fr.error = "failed", row[4]
+            if row.status == "failed" and row.error and row.hash and row.version == version:
+                fr.status, fr.error = "failed", row.error
                 progress(1)
                 continue
         try:
@@ -390,14 +390,14 @@ def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _P
             progress(1)
             continue
         fr.hash = content_hash(data)
-        if row and row[2] == fr.hash and row[3] == "ok" and fr.hash in analysed:
+        if row and row.hash == fr.hash and row.status == "ok" and fr.hash in analysed:
             fr.status = "unchanged"
             store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                                   "hash": fr.hash, "status": "ok"}])
             progress(1)
             continue
-        if row and row[2] == fr.hash and row[3] == "failed" and row[4] and row[5] == version:
-            fr.status, fr.error = "failed", row[4]
+        if row and row.hash == fr.hash and row.status == "failed" and row.error and row.version == version:
+            fr.status, fr.error = "failed", row.error
             store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                                   "hash": fr.hash, "status": "failed", "error": fr.error}])
             progress(1)

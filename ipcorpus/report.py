@@ -15,6 +15,7 @@ import re
 from collections import Counter
 
 from ipcorpus.commands import LABELS, stance_record
+from ipcorpus.models import side_score
 from ipcorpus.output import safe_path
 
 SIDES = ("founder-ip", "matrix")
@@ -182,8 +183,7 @@ def _by_month(arts: list[dict]) -> dict:
 def _by_entity(arts: list[dict]) -> list[dict]:
     """Per company (with its people and aliases), over articles: how many name it,
     mentions, and the article labels where it carries stance (else neutral); the
-    score is (founder - matrix) / (founder + matrix + 1) over its stance weights, as
-    in `ipcorpus stance --by entity`."""
+    score is models.side_score of its stance weights, as in `ipcorpus stance --by entity`."""
     agg: dict = {}
     for r in arts:
         for name, e in r["entities"].items():
@@ -196,8 +196,7 @@ def _by_entity(arts: list[dict]) -> list[dict]:
             a["labels"][r["label"] if (e["founder"] or e["matrix"]) else "neutral"] += 1
     out = []
     for a in sorted(agg.values(), key=lambda a: (-a["articles"], -a["mentions"], a["entity"])):
-        t = a["founder"] + a["matrix"]
-        a["score"] = round((a["founder"] - a["matrix"]) / (t + 1.0), 3) if t else 0.0
+        a["score"] = side_score(a["founder"], a["matrix"])
         a["founder"] = round(a["founder"], 3)
         a["matrix"] = round(a["matrix"], 3)
         out.append({k: a[k] for k in ("entity", "articles", "mentions", "labels", "score", "founder", "matrix")})

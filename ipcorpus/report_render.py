@@ -779,8 +779,8 @@ def html_page(r: dict) -> str:
 def write_html(report: dict, path: str, out: Out):
     """Write the HTML brief to `path` (atomically), or to stdout for `-`."""
     import os
-    import tempfile
 
+    from ipcorpus.atomic import write_atomic
     from ipcorpus.errors import IpcorpusError
     page = html_page(report)
     if path == "-":
@@ -788,17 +788,8 @@ def write_html(report: dict, path: str, out: Out):
         return
     if os.path.isdir(path):
         raise IpcorpusError(f"{path}: is a directory")
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".ipcorpus-", suffix=".html", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_atomic(path, page)
     except OSError as e:
-        try:
-            os.unlink(tmp)  # noqa: F821 - only when mkstemp succeeded
-        except (OSError, NameError, UnboundLocalError):
-            pass
         raise IpcorpusError(f"{path}: cannot write: {e.strerror or e}") from None
     out.note(f"ipcorpus: wrote {path}")

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterable
 
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.models import FileRow
 
 SCHEMA_VERSION = 9
 _DATA_TABLES = ("files", "analyses", "linekeys", "results", "learned", "pieces")
@@ -300,9 +301,9 @@ class Store:
         self._finish()
 
     # files -----------------------------------------------------------------
-    def file_rows(self) -> dict[str, tuple]:
-        """path -> (size, mtime_ns, hash, status, error, version)."""
-        return {path_of(r[0]): r[1:] for r in
+    def file_rows(self) -> dict[str, FileRow]:
+        """path -> the file's row (models.FileRow)."""
+        return {path_of(r[0]): FileRow(*r[1:]) for r in
                 self.db.execute("SELECT path, size, mtime_ns, hash, status, error, version FROM files")}
 
     def has_analysis(self, h: str, version: str) -> bool:

@@ -429,6 +429,7 @@ PACKAGE = Path(pipeline.__file__).resolve().parent
 # depth and wherever the import stands, decides it, except these:
 NOT_DECIDING = {
     "errors.py": "exception classes only",
+    "atomic.py": "writes a file whole or not at all (nlp.py's bucket file): how bytes are written, not which",
     "diskcache.py": "a cache of derived data keyed by its whole input (parsed_toml is tomllib.loads)",
     "store.py": "imported (by diskcache.cache_folder) for user_cache_dir, the user cache's location",
 }

@@ -2,7 +2,7 @@
 [-1, 1], a confidence, per-entity scores and ranked, spread-out evidence."""
 from __future__ import annotations
 
-from ipcorpus.models import Evidence, Stance
+from ipcorpus.models import Evidence, Stance, side_score
 from ipcorpus.sentences import Unit
 from ipcorpus.stance.decide import CLUSTER, POSITIONS_OF_THESIS, Decision, Features, decide
 from ipcorpus.stance.lexicon import Lexicon
@@ -57,7 +57,6 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
     decision = decide(feats, lex.decision if model is None else model)
     founder, matrix, scored = _weigh(results, considered, ents, decision.argued, cite_all, lex)
     total = founder + matrix
-    score = (founder - matrix) / (total + 1.0) if total else 0.0
     if not decision.argued or total < MIN_EVIDENCE:
         label = "neutral"
         if decision.argued:
@@ -67,7 +66,7 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
         label, confidence = "mixed", decision.probability
     else:
         label, confidence = ("founder-ip" if founder > matrix else "matrix"), decision.probability
-    stance = Stance(label, round(score, 3), round(confidence, 3), round(founder, 3), round(matrix, 3),
+    stance = Stance(label, side_score(founder, matrix), round(confidence, 3), round(founder, 3), round(matrix, 3),
                     _entity_scores(ents), scored if cite_all else rank(scored),
                     topic=decision.topic, reason=decision.reason)
     return stance, feats, decision
@@ -160,8 +159,7 @@ def _weigh(results: list, considered: dict, ents: dict, argued: bool, cite_all: 
 
 def _entity_scores(ents: dict) -> dict:
     for e in ents.values():
-        t = e["founder"] + e["matrix"]
-        e["score"] = round((e["founder"] - e["matrix"]) / (t + 1.0), 3) if t else 0.0
+        e["score"] = side_score(e["founder"], e["matrix"])
         e["founder"] = round(e["founder"], 3)
         e["matrix"] = round(e["matrix"], 3)
     return dict(sorted(ents.items(), key=lambda kv: (-kv[1]["mentions"], kv[0])))

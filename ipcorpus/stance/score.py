@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ipcorpus.nlp import ensure, tokenizer
 from ipcorpus.stance.lexicon import Lexicon
@@ -33,6 +34,16 @@ class Hit:
 
     def has(self, cat):
         return cat in self.cats
+
+
+class Signal(NamedTuple):
+    """An evaluation word or verb, lent to the clause of the target it speaks of."""
+    value: float            # signed weight, flipped by each negation before it in its clause
+    term: str
+    flips: int              # how many negations flipped it
+    verb: bool              # a verb that puts a side forward or back, not an evaluation word
+    own: bool               # in the target's own clause (else lent by a targetless one)
+    hit: Hit
 
 
 @dataclass
@@ -329,7 +340,7 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
         prev = ordered[p - 1] if p and same_side(ordered[p - 1], k) else None
         nxt = ordered[p] if p < len(ordered) and same_side(ordered[p], k) else None
         owner[k] = prev if prev is not None else nxt
-    signals: dict[int, list] = {}
+    signals: dict[int, list[Signal]] = {}
     for h in hits:
         found_sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
         if found_sig is None or _target(h):
@@ -345,19 +356,20 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
         cs = clause_start(h.start)
         flips = _count_between(negs, cs, h.start)
         verb = "forward" in h.cats or "backward" in h.cats or "verb_forms" in h.cats
-        signals.setdefault(target_k, []).append((sig * w * (-1) ** flips, h.term, flips, verb, own_k == target_k, h))
+        signals.setdefault(target_k, []).append(
+            Signal(sig * w * (-1) ** flips, h.term, flips, verb, own_k == target_k, h))
 
     for k in sorted(tclauses):
         ts = [(x, t) for x, t in by_clause.get(k, []) if id(x) not in handled]
         sigs = signals.get(k, [])
         # A verb right next to a target (雷军逐渐淡出, 淡化雷军) decides it; otherwise
         # the clause's own words; words lent by a targetless clause only failing those.
-        direct = [sg for sg in sigs if sg[3] and sg[4] and any(
-            0 <= sg[5].start - x.end <= 4 or
-            (0 <= x.start - sg[5].end <= 4 and "intransitive" not in sg[5].cats) for x, _ in ts)]
-        own = [sg for sg in sigs if sg[4]]
+        direct = [sg for sg in sigs if sg.verb and sg.own and any(
+            0 <= sg.hit.start - x.end <= 4 or
+            (0 <= x.start - sg.hit.end <= 4 and "intransitive" not in sg.hit.cats) for x, _ in ts)]
+        own = [sg for sg in sigs if sg.own]
         if direct:
-            sigs = direct + [sg for sg in own if not sg[3]]
+            sigs = direct + [sg for sg in own if not sg.verb]
         elif own:
             sigs = own
         if ts and all(t[2] == "person" for _, t in ts):
@@ -365,13 +377,13 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
             # person (真诚的雷军) is sentiment, not stance; verbs that put them
             # forward or back are.
             if not voice:
-                sigs = [sg for sg in sigs if sg[3]]
+                sigs = [sg for sg in sigs if sg.verb]
         rules = []
         if sigs:
-            pol = sum(sg[0] for sg in sigs)
+            pol = sum(sg.value for sg in sigs)
             pol = max(-1.5, min(1.5, pol))
-            rules += [("+" if sg[0] > 0 else "-") + sg[1] for sg in sigs]
-            if any(sg[2] for sg in sigs):
+            rules += [("+" if sg.value > 0 else "-") + sg.term for sg in sigs]
+            if any(sg.flips for sg in sigs):
                 rules.append("negation")
         else:
             if all(t[2] == "person" for _, t in ts):
@@ -393,12 +405,12 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
             if all(t[2] == "person" for _, t in st) and not sigs:
                 continue
             x, t = max(st, key=lambda xt: xt[1][1])
-            p = pol
+            sp = pol             # the polarity for this side
             r = list(rules)
             if comp and x.start > comp.start and _COMPARATIVE_MORE.search(c[comp.end:cend]):
-                p = -p
+                sp = -sp
                 r.append("comparative")
-            contributions.append((side, p * t[1], t[2], x.term, r, k))
+            contributions.append((side, sp * t[1], t[2], x.term, r, k))
 
     if not contributions:
         return None
