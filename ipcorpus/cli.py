@@ -106,7 +106,7 @@ NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or 
 JobsOpt = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
 GlobOpt = typer.Option(None, "--glob",
                        help="File name patterns to take from folders (repeatable). Default: *.txt, *.md.")
-ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: ipcorpus.toml in the corpus folder.")
+ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: the nearest ipcorpus.toml above the paths.")
 KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
 DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
 LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repeatable).")
