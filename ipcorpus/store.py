@@ -106,10 +106,16 @@ def default_db_path(paths: list[str]) -> tuple[str, str | None]:
     folder = os.path.join(root, ".ipcorpus")
     if _writable_dir(folder):
         return os.path.join(folder, "index.sqlite"), None
-    import hashlib
-    tag = hashlib.blake2b(os.path.abspath(root).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
-    alt = os.path.join(user_cache_dir(), f"index-{tag}.sqlite")
+    # One fallback per corpus root, found as a local index is: the nearest one made
+    # for this folder or a folder above it, so a subfolder shares its corpus's.
+    alt = next((p for p in map(_fallback, folders_up(root)) if os.path.isfile(p)), None) or _fallback(root)
     return alt, f"{root} is read-only; using the index at {alt}"
+
+
+def _fallback(folder: str) -> str:
+    """The index in the user cache for a read-only corpus folder."""
+    tag = hashlib.blake2b(os.path.abspath(folder).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    return os.path.join(user_cache_dir(), f"index-{tag}.sqlite")
 
 
 def folders_up(folder: str) -> Iterator[str]:
