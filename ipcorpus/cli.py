@@ -116,6 +116,9 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
     from ipcorpus.config import find_config, load_config
     from ipcorpus.pipeline import Options
     from ipcorpus.source import DEFAULT_PATTERNS
+    if db:
+        from ipcorpus.store import check_db_folder
+        check_db_folder(db)
     cfg = load_config(find_config(paths, config))
     corpus = cfg.get("corpus", {})
     clean = cfg.get("clean", {})

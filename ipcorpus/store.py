@@ -112,6 +112,15 @@ def default_db_path(paths: list[str]) -> tuple[str, str | None]:
     return alt, f"{root} is read-only; using the index at {alt}"
 
 
+def check_db_folder(path: str):
+    """An index named with --db (or IPCORPUS_DB) goes in a folder that exists:
+    ipcorpus makes no folder it was not asked for (a typo would leave one behind,
+    even at the filesystem root)."""
+    parent = os.path.dirname(path) or "."
+    if not os.path.lexists(parent):
+        raise IpcorpusError(f"--db {path}: no such folder {parent} (ipcorpus does not create it)")
+
+
 def _fallback(folder: str) -> str:
     """The index in the user cache for a read-only corpus folder."""
     tag = hashlib.blake2b(os.path.abspath(folder).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()

@@ -78,3 +78,38 @@ def test_show_agrees_with_clean_on_a_read_only_corpus(tmp_path, monkeypatch, rea
     shown = parse_show(invoke("show", f"ro/x/a0.txt:{n}").stdout)
     assert shown == [(">", n, FOOTER, "recurring")]
     assert not any(p.name == ".ipcorpus" for p in tmp_path.rglob("*"))
+
+
+# -- item 8: --db in a missing folder is refused --------------------------------------
+@pytest.mark.parametrize("cmd", ["ingest", "stance", "clean", "report", "check", "show"])
+def test_db_in_a_missing_folder_is_one_error_and_makes_no_folder(tmp_path, monkeypatch, cmd):
+    write_articles(tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    target = ["c/x/a0.txt:1"] if cmd == "show" else ["c"]
+    at_root = f"/ipcorpus-test-no-such-folder-{os.getpid()}"
+    try:
+        for folder in ("nodir", "nodir/deeper", at_root):
+            db = f"{folder}/index.sqlite"
+            for how in ("option", "environment"):
+                args, env = ([cmd, *target, "--db", db], None) if how == "option" else \
+                    ([cmd, *target], {"IPCORPUS_DB": db})
+                res = CliRunner().invoke(app, args, env=env)
+                lines = res.stderr.splitlines()
+                assert res.exit_code == 2, (how, db, res.exit_code, res.stderr)
+                assert len(lines) == 1 and lines[0].startswith("ipcorpus: error: ") and folder in lines[0], lines
+                assert "internal error" not in lines[0]
+                assert not os.path.exists(folder.split("/")[0] if not folder.startswith("/") else folder)
+    finally:
+        if os.path.isdir(at_root):           # made by an ipcorpus that creates it
+            import shutil
+            shutil.rmtree(at_root)
+    assert not (tmp_path / "c" / ".ipcorpus").exists()
+
+
+def test_db_in_a_folder_that_exists_is_made(tmp_path, monkeypatch):
+    write_articles(tmp_path / "c")
+    (tmp_path / "idx").mkdir()
+    monkeypatch.chdir(tmp_path)
+    invoke("ingest", "c", "--db", "idx/index.sqlite")
+    invoke("ingest", "c", "--db", "top.sqlite")
+    assert (tmp_path / "idx" / "index.sqlite").is_file() and (tmp_path / "top.sqlite").is_file()
