@@ -106,7 +106,7 @@ NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or 
 JobsOpt = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
 GlobOpt = typer.Option(None, "--glob",
                        help="File name patterns to take from folders (repeatable). Default: *.txt, *.md.")
-ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: ipcorpus.toml in the corpus folder.")
+ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: the nearest ipcorpus.toml above the paths.")
 KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
 DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
 LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repeatable).")
@@ -116,6 +116,9 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
     from ipcorpus.config import find_config, load_config
     from ipcorpus.pipeline import Options
     from ipcorpus.source import DEFAULT_PATTERNS
+    if db:
+        from ipcorpus.store import check_db_folder
+        check_db_folder(db)
     cfg_path = find_config(paths, config)
     cfg = load_config(cfg_path)
     corpus = cfg.get("corpus", {})

@@ -1,11 +1,19 @@
-"""ipcorpus.toml: per-corpus settings a user can keep beside the articles."""
+"""ipcorpus.toml: per-corpus settings a user can keep beside the articles.
+
+It is found the way the index is: the nearest ipcorpus.toml at or above each path
+named (not looking past the top of a git work tree or the home folder), and the
+folder that holds it is the corpus root, where the index is made."""
 from __future__ import annotations
 
 import os
 
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.store import CONFIG_NAME, nearest_file
 
-CONFIG_NAME = "ipcorpus.toml"
+
+def nearest_config(folder: str) -> str | None:
+    """The nearest ipcorpus.toml at or above a folder; relative when the folder is."""
+    return nearest_file(folder, CONFIG_NAME)
 
 
 def find_config(paths: list[str], explicit: str | None) -> str | None:
@@ -13,12 +21,20 @@ def find_config(paths: list[str], explicit: str | None) -> str | None:
         if not os.path.isfile(explicit):
             raise IpcorpusError(f"{explicit}: no such config file")
         return explicit
-    for p in paths[:1]:
-        root = p if os.path.isdir(p) else os.path.dirname(p) or "."
-        cand = os.path.join(root, CONFIG_NAME)
-        if os.path.isfile(cand):
-            return cand
-    return None
+    found: dict[str, str] = {}
+    seen: set[str] = set()
+    for p in paths or ["."]:
+        start = p if os.path.isdir(p) else os.path.dirname(p) or "."
+        if start in seen:
+            continue
+        seen.add(start)
+        cand = nearest_config(start)
+        if cand:
+            found.setdefault(os.path.realpath(cand), cand)
+    if len(found) > 1:
+        raise IpcorpusError(f"the paths belong to corpora with different settings ({', '.join(found.values())}); "
+                            f"name them in separate runs, or choose the settings with --config")
+    return next(iter(found.values()), None)
 
 
 def load_config(path: str | None) -> dict:

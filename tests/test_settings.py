@@ -1,0 +1,118 @@
+"""ipcorpus.toml: found the way the index is (walking up from each path to the corpus
+root), checked key by key, and shown with where each setting came from."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from ipcorpus.cli import app
+
+TITLE = "创始人个人IP与员工账号矩阵之间的长期取舍"
+PROSE = [
+    "很多企业在品牌建设初期都会面临同一个问题，究竟应该让创始人站到台前，还是让团队一起发声。",
+    "从过去几年的案例来看，创始人亲自出镜确实能在短时间内带来大量关注，但这种关注往往难以沉淀。",
+    "相比之下，由高管、工程师和一线员工组成的账号矩阵，虽然起步较慢，却能覆盖更多细分场景。",
+    "更重要的是，矩阵化发声可以分散风险，即使某一个账号出现问题，品牌整体也不会因此受到重创。",
+    "因此，我们认为企业应该根据自身所处的阶段，在个人IP和账号矩阵之间找到一个动态的平衡点。",
+]
+SPONSOR = "本栏目由某某汽车独家赞助"
+URL = "https://example.com/articles/matrix-2025"
+# The corpus's own rules: a sponsor footer the shipped packs do not know, and a bare
+# URL line kept (so that `check` has a W203 to report).
+TOML = """
+[clean]
+keep_rules = ["bare-url"]
+
+[[clean.rule]]
+name = "sponsor-line"
+family = "promotion"
+description = "our crawler's sponsor footer"
+patterns = ['^本栏目由.{1,12}独家赞助$']
+max_len = 30
+"""
+
+
+def article(k: int = 0, extra: tuple = ()) -> str:
+    prose = PROSE[k:] + PROSE[:k]
+    lines = [f"{TITLE}（第{k + 1}篇）", ""]
+    for p in list(prose) + list(extra):
+        lines += [p, ""]
+    return "\n".join(lines + [SPONSOR]) + "\n"
+
+
+def invoke(*args, code=0):
+    res = CliRunner().invoke(app, [str(a) for a in args])
+    assert res.exit_code == code, (res.exit_code, res.stdout, res.stderr, res.exception)
+    return res
+
+
+@pytest.fixture
+def c4(tmp_path, monkeypatch):
+    """c4/ with its ipcorpus.toml at the top and articles in c4/ and c4/sub/."""
+    root = tmp_path / "c4"
+    (root / "sub").mkdir(parents=True)
+    (root / "ipcorpus.toml").write_text(TOML, encoding="utf-8")
+    (root / "top.md").write_text(article(0), encoding="utf-8")
+    for k in (1, 2):
+        (root / "sub" / f"a{k}.md").write_text(article(k), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def sponsor_line(path) -> int:
+    return path.read_text(encoding="utf-8").splitlines().index(SPONSOR) + 1
+
+
+# -- item 1: settings are found the way the index is ----------------------------------
+def test_a_file_or_subfolder_named_uses_the_corpus_settings(c4):
+    n = sponsor_line(c4 / "sub" / "a1.md")
+    want = f"c4/sub/a1.md:{n}: [sponsor-line] {SPONSOR}"
+    assert want in invoke("clean", "c4", "--explain", "--no-cache").stdout.splitlines()
+    assert want in invoke("clean", "c4/sub/a1.md", "--explain", "--no-cache").stdout.splitlines()
+    assert want in invoke("clean", "c4/sub", "--explain", "--no-cache").stdout.splitlines()
+    shown = invoke("show", f"c4/sub/a1.md:{n}", "--no-cache").stdout
+    assert shown.rstrip("\n").endswith(f"{SPONSOR}  [drop: sponsor-line]"), shown
+
+
+def test_check_of_one_new_file_uses_the_corpus_rules(c4, monkeypatch):
+    # The corpus keeps bare URL lines (keep_rules), so check reports W203 on them; a
+    # CI run names only the new file, from wherever it runs.
+    new = c4 / "sub" / "new.md"
+    new.write_text(article(3, extra=(URL,)), encoding="utf-8")
+    res = invoke("check", "c4/sub/new.md", "--no-cache", code=0)
+    assert "W203" in res.stdout, res.stdout
+    monkeypatch.chdir(c4 / "sub")
+    res = invoke("check", "new.md", "--no-cache", code=0)
+    assert res.stdout.startswith("new.md:") and "W203" in res.stdout, res.stdout
+
+
+def _ingest(path) -> dict:
+    return json.loads(invoke("ingest", path, "--format", "json").stdout)
+
+
+def test_ingest_of_a_subfolder_then_the_corpus_analyses_nothing_again(c4):
+    # ipcorpus.toml marks the corpus root: the index is made beside it, whichever
+    # folder is named first, and the settings (so the analyser version) are the same.
+    first = _ingest("c4/sub")
+    assert (first["new"], first["index"]) == (2, "c4/.ipcorpus/index.sqlite")
+    assert not (c4 / "sub" / ".ipcorpus").exists()
+    whole = _ingest("c4")
+    assert (whole["new"], whole["changed"], whole["unchanged"]) == (1, 0, 2)
+    for _ in range(2):
+        sub = _ingest("c4/sub")
+        assert (sub["changed"], sub["unchanged"]) == (0, 2)
+        whole = _ingest("c4")
+        assert (whole["changed"], whole["unchanged"]) == (0, 3)
+
+
+def test_paths_of_two_corpora_with_different_settings_are_refused(c4, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "ipcorpus.toml").write_text('[clean]\ndrop_rules = ["english-line"]\n', encoding="utf-8")
+    (other / "b.md").write_text(article(1), encoding="utf-8")
+    res = invoke("clean", "c4/sub/a1.md", "other/b.md", "--no-cache", code=2)
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ipcorpus: error: "), lines
+    assert "c4/ipcorpus.toml" in lines[0] and "other/ipcorpus.toml" in lines[0] and "--config" in lines[0]
+    # --config settles it.
+    invoke("clean", "c4/sub/a1.md", "other/b.md", "--no-cache", "--config", "c4/ipcorpus.toml")
