@@ -638,7 +638,8 @@ def apply_baseline(findings: list[Finding], known: Counter) -> tuple[list[Findin
 
 
 # -- formats ----------------------------------------------------------------------
-def render(findings: list[Finding], fmt: str, out: Out):
+def render(findings: list[Finding], fmt: str, out: Out, base: str | None = None):
+    """`base`: the folder github and sarif paths are relative to (report_base)."""
     if fmt == "text":
         for f in findings:
             out.write(f"{safe_path(f.path)}:{f.line}:{f.column}: {f.code} {f.message}\n")
@@ -646,9 +647,36 @@ def render(findings: list[Finding], fmt: str, out: Out):
         out.json([f.record() for f in findings])
     elif fmt == "github":
         for f in findings:
-            out.write(github_line(f) + "\n")
+            out.write(github_line(f, base) + "\n")
     elif fmt == "sarif":
-        out.write(json.dumps(sarif(findings), ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(sarif(findings, base), ensure_ascii=False, indent=2) + "\n")
+
+
+def report_base(paths: list[str], base: str | None = None) -> str:
+    """The folder that github and sarif paths are relative to: `--base`, else the top
+    of the git work tree that holds the checked paths (what GitHub resolves them
+    against), else the current folder."""
+    if base is not None:
+        if not os.path.isdir(base):
+            raise IpcorpusError(f"--base {base}: no such folder")
+        return os.path.abspath(base)
+    first = paths[0] if paths else "."
+    where = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=where, capture_output=True, check=False)
+    except OSError:                        # no git, or the folder went away
+        return os.getcwd()
+    found = os.fsdecode(top.stdout).rstrip("\n")
+    return found if top.returncode == 0 and found else os.getcwd()
+
+
+def _from_base(path: str, base: str | None) -> str:
+    """`path` relative to `base` with / separators; absolute when it lies outside."""
+    if base is None:
+        return path
+    full = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+    rel = os.path.relpath(full, os.path.realpath(base))
+    return full if rel == ".." or rel.startswith(".." + os.sep) else rel.replace(os.sep, "/")
 
 
 _GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -662,9 +690,10 @@ def _gh_prop(s: str) -> str:
     return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_line(f: Finding) -> str:
+def github_line(f: Finding, base: str | None = None) -> str:
     """A GitHub Actions workflow command: `::error file=…,line=…,col=…,title=…::message`."""
-    props = f"file={_gh_prop(safe_path(f.path))},line={f.line},col={f.column},title={_gh_prop(f'{f.code} {f.name}')}"
+    where = _gh_prop(safe_path(_from_base(f.path, base)))
+    props = f"file={where},line={f.line},col={f.column},title={_gh_prop(f'{f.code} {f.name}')}"
     return f"::{_GH_LEVEL[f.severity]} {props}::{_gh_data(f.message)}"
 
 
@@ -678,14 +707,14 @@ def _uri(path: str) -> str:
     return quote(p.replace(os.sep, "/"))
 
 
-def _location(path: str, line: int, column: int | None = None) -> dict:
+def _location(path: str, line: int, column: int | None = None, base: str | None = None) -> dict:
     region = {"startLine": line}
     if column:
         region["startColumn"] = column
-    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(_from_base(path, base))}, "region": region}}
 
 
-def sarif(findings: list[Finding]) -> dict:
+def sarif(findings: list[Finding], base: str | None = None) -> dict:
     """SARIF 2.1.0: one run, every code as a rule; columns in code points."""
     index = {c: k for k, c in enumerate(CODES)}
     rules = [{"id": c.code, "name": c.name, "shortDescription": {"text": c.summary},
@@ -694,10 +723,11 @@ def sarif(findings: list[Finding]) -> dict:
     results = []
     for f in findings:
         r = {"ruleId": f.code, "ruleIndex": index[f.code], "level": _SARIF_LEVEL[f.severity],
-             "message": {"text": f.message}, "locations": [_location(f.path, f.line, f.column)],
+             "message": {"text": f.message}, "locations": [_location(f.path, f.line, f.column, base=base)],
              "partialFingerprints": {"ipcorpusFingerprint/v1": f.fingerprint}}
         if f.related:
-            r["relatedLocations"] = [{"id": 1, **_location(*f.related), "message": {"text": "the other article"}}]
+            r["relatedLocations"] = [{"id": 1, **_location(f.related[0], f.related[1], base=base),
+                                      "message": {"text": "the other article"}}]
         results.append(r)
     return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
             "runs": [{"tool": {"driver": {"name": "ipcorpus", "version": __version__, "rules": rules}},
@@ -707,11 +737,12 @@ def sarif(findings: list[Finding]) -> dict:
 # -- the command --------------------------------------------------------------------
 def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit_zero: bool = False,
             changed_since: str | None = None, baseline: str | None = None,
-            write_to: str | None = None) -> int:
+            write_to: str | None = None, base: str | None = None) -> int:
     """Run the check, print findings on stdout and a summary on stderr; return the
     exit code: 0 nothing at or above --fail-on, 1 findings, 2 a file unreadable."""
     from ipcorpus.progress import Progress
     known = load_baseline(baseline) if baseline and not write_to else None
+    where = report_base(paths, base) if fmt in ("github", "sarif") else None
     with Progress(out.err) as bar:
         report = check(paths, opts, settings, changed_since, bar.update)
     for n in report.notes:
@@ -729,7 +760,7 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
     else:
         if known is not None:
             findings, accepted = apply_baseline(findings, known)
-        render(findings, fmt, out)
+        render(findings, fmt, out, where)
         if findings:
             out.note(summary(findings, report.files, accepted))
     for path, err in report.errors:

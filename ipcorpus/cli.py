@@ -365,6 +365,9 @@ def check(paths: list[str] | None = typer.Argument(
           max_size: str | None = typer.Option(None, "--max-size", metavar="SIZE",
                                                  help="E104 above this size: bytes, or with K, M, G. "
                                                       "Default: max_size of ipcorpus.toml, else 100M."),
+          base: str | None = typer.Option(None, "--base", metavar="DIR",
+                                             help="github and sarif paths relative to DIR. Default: the top of "
+                                                  "the git work tree, else the current folder."),
           db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
@@ -381,7 +384,8 @@ def check(paths: list[str] | None = typer.Argument(
     paths = list(paths or ["."])
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     raise typer.Exit(chk.command(paths, opts, Out(format), format, settings, exit_zero=exit_zero,
-                                 changed_since=changed_since, baseline=baseline, write_to=write_baseline))
+                                 changed_since=changed_since, baseline=baseline, write_to=write_baseline,
+                                 base=base))
 
 
 def main():

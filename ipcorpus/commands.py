@@ -274,7 +274,10 @@ def rules_output(out: Out, config=None):
             rows.append([r.name, r.family, p.name, "yes" if r.default else "no", r.description])
     for name, (family, desc) in BUILTIN.items():
         rows.append([name, family, "builtin", "yes", desc])
-    out.rows(["rule", "family", "pack", "default", "description"], rows, nowrap=["rule"])
+    cols = ["rule", "family", "pack", "default", "description"]
+    # JSON says true/false; the tables say yes/no.
+    recs = [{**dict(zip(cols, r, strict=True)), "default": r[3] == "yes"} for r in rows]
+    out.rows(cols, rows, nowrap=["rule"], records=recs)
 
 
 # show ---------------------------------------------------------------------------

@@ -271,6 +271,28 @@ def test_changed_since_errors(repo, tmp_path):
     assert r.stderr.strip() == f"ipcorpus: error: --changed-since: {outside} is not in a git repository"
 
 
+def test_github_and_sarif_paths_are_relative_to_the_repository_root(repo):
+    """GitHub resolves annotation and SARIF paths against the repository root, so they
+    are relative to the git work tree's top wherever the command runs; `--base DIR`
+    sets another folder. The text format keeps the paths as given."""
+    os.chdir(repo / "articles")
+    args = ["committed.txt", "--no-cache", "--select", "E103"]
+    assert lines_of(invoke(*args))[0].startswith("committed.txt:1:1: E103")
+    gh = invoke(*args, "--format", "github")
+    assert gh.stdout.startswith("::error file=articles/committed.txt,line=1,col=1,"), gh.stdout
+    doc = json.loads(invoke(*args, "--format", "sarif").stdout)
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+            for r in doc["runs"][0]["results"] for loc in r["locations"]]
+    assert uris == ["articles/committed.txt"]
+    gh = invoke(*args, "--format", "github", "--base", ".")
+    assert gh.stdout.startswith("::error file=committed.txt,"), gh.stdout
+    os.chdir(repo)
+    gh = invoke("articles/committed.txt", "--no-cache", "--select", "E103", "--format", "github", "--base", "articles")
+    assert gh.stdout.startswith("::error file=committed.txt,"), gh.stdout
+    bad_base = invoke(*args, "--format", "github", "--base", "no/such/folder")
+    assert bad_base.exit_code == 2 and "--base no/such/folder: no such folder" in bad_base.stderr
+
+
 # -- baseline ---------------------------------------------------------------------
 def test_baseline_round_trip(bad):
     r = invoke("bad", "--no-cache", "--write-baseline", "base.json")

@@ -410,6 +410,14 @@ def test_rules_rows_are_complete(cwd):
     assert {"english-line", "edge-short"} <= {r[0] for r in rows if r[3] == "no"}
 
 
+def test_rules_json_gives_booleans_as_booleans(cwd):
+    recs = json.loads(cli("rules", "--format", "json").stdout)
+    assert {type(r["default"]) for r in recs} == {bool}
+    assert {r["rule"] for r in recs if r["default"] is False} >= {"english-line", "edge-short"}
+    first = json.loads(cli("rules", "--format", "jsonl").stdout.splitlines()[0])
+    assert first["default"] is True
+
+
 # -- show ------------------------------------------------------------------------------------------
 
 
