@@ -365,7 +365,7 @@ def _reads_like_disclaimer(plain: str) -> bool:
     if len(plain) > DISCLAIMER_MAX:
         return False
     m = _DISCLAIMER.search(plain)
-    return bool(m) and (m.start() <= DISCLAIMER_LEAD or len(plain) <= DISCLAIMER_SHORT)
+    return m is not None and (m.start() <= DISCLAIMER_LEAD or len(plain) <= DISCLAIMER_SHORT)
 
 
 def _is_url_line(plain: str) -> bool:

@@ -192,10 +192,10 @@ def terminal(r: dict, out: Out):  # noqa: C901
             for lb, cells in segs:
                 bar.append(GLYPHS[lb] * cells, style=COLORS[lb])
             ct.add_row(month, bar, str(total))
-        parts = [ct, Text(""), legend()]
+        chart: list = [ct, Text(""), legend()]
         if undated_line(r["by_month"]):
-            parts.append(Text(undated_line(r["by_month"])))
-        con.print(Panel(Group(*parts), title="Stance by month of publication", box=box.ROUNDED))
+            chart.append(Text(undated_line(r["by_month"])))
+        con.print(Panel(Group(*chart), title="Stance by month of publication", box=box.ROUNDED))
 
     # 3. reposts
     rp = r["reposts"]

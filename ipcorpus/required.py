@@ -10,20 +10,16 @@ always tried."""
 from __future__ import annotations
 
 import re
-from typing import Optional
 
-try:
-    import re._constants as _c
-    import re._parser as _p
-except ImportError:  # pragma: no cover - Python before 3.11
-    import sre_constants as _c  # type: ignore
-    import sre_parse as _p  # type: ignore
+# Python's own regular-expression parser (3.11+, as pyproject.toml requires).
+import re._constants as _c
+import re._parser as _p
 
 MAX_SET = 300
 _REPEATS = tuple(x for x in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) if x is not None)
 
 
-def required_chars(pattern) -> Optional[frozenset]:
+def required_chars(pattern) -> frozenset | None:
     """Characters one of which every match of `pattern` (a string or compiled
     pattern) needs in the text searched, or None if there is no useful such set."""
     flags, text = (pattern.flags, pattern.pattern) if isinstance(pattern, re.Pattern) else (0, pattern)
@@ -83,7 +79,7 @@ def _item(op, av, icase: bool):
     return None
 
 
-def required_sets(patterns) -> tuple[Optional[frozenset], ...]:
+def required_sets(patterns) -> tuple[frozenset | None, ...]:
     """required_chars of each pattern, kept in the user cache between runs
     (diskcache.py): parsing the ~160 shipped patterns costs every process 20 ms,
     a run of one file as much as analysing it."""
