@@ -96,6 +96,16 @@ def _utf16_without_bom(data: bytes, sample: bytes) -> Decoded | None:
     return Decoded(text, best[1], text.count("\ufffd"))
 
 
+def _whole_utf32(payload: bytes, enc: str) -> bool:
+    if len(payload) % 4:
+        return False
+    try:
+        payload.decode(enc)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes) -> Decoded:
     """Decode bytes: BOM first, then strict UTF-8, then the best of GB18030 and Big5.
 
@@ -107,6 +117,8 @@ def decode(data: bytes) -> Decoded:
     )
     for bom, enc in boms:
         if data.startswith(bom):
+            if enc.startswith("utf-32") and not _whole_utf32(data[len(bom):], enc):
+                continue    # FF FE 00 00 is also a UTF-16 BOM before a NUL character
             text = data[len(bom):].decode(enc, errors="replace")
             name = {"utf-8-sig": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16-be"}.get(enc, enc)
             return Decoded(text, name, text.count("\ufffd"))

@@ -282,3 +282,13 @@ def test_line_numbers_match_an_editor(tmp_path):
     doc = load_document(str(tmp_path / "a.txt"))
     assert [(ln.number, ln.original) for ln in doc.lines] == [
         (1, "第一行"), (2, "第二行"), (3, ""), (4, "第四行")]
+
+
+def test_a_utf16_bom_before_a_nul_is_not_taken_for_utf32():
+    """FF FE 00 00 opens UTF-32 LE, and also UTF-16 LE text whose first character is
+    NUL: the UTF-32 reading must decode whole, else it is UTF-16."""
+    from ipcorpus.source import decode
+    data = "\ufeff\x00\n0".encode("utf-16-le")
+    got = decode(data)
+    assert got.encoding == "utf-16" and got.text == "\x00\n0"
+    assert decode("\ufeff雷军".encode("utf-32-le")).encoding == "utf-32-le"
