@@ -316,6 +316,9 @@ def report(paths: list[str] = PathsArg,
                                                    "(- for stdout). Alone, nothing else is printed."),
            top: int = typer.Option(5, "--top", min=1, help="Evidence clauses per side."),
            keywords: int = typer.Option(10, "--keywords", min=0, help="Keywords per side (0: none, skips jieba)."),
+           force: bool = typer.Option(False, "--force",
+                                      help="Let --html write over an existing file that is not a brief ipcorpus "
+                                           "wrote, an article included."),
            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
@@ -330,6 +333,9 @@ def report(paths: list[str] = PathsArg,
     _check_format(format)
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if html:
+        from ipcorpus.outfile import check_target
+        check_target(html, "html", paths, opts.patterns, force)
     corpus, hard = _run(paths, opts, out)
     data = compute(corpus, paths, top=top, keywords=keywords)
     if html:
@@ -362,6 +368,9 @@ def check(paths: list[str] | None = typer.Argument(
                                                  help="Report only findings this baseline file does not hold."),
           write_baseline: str | None = typer.Option(None, "--write-baseline", metavar="FILE",
                                                        help="Record the current findings in FILE and exit 0."),
+          force: bool = typer.Option(False, "--force",
+                                     help="Let --write-baseline write over an existing file that is not a baseline "
+                                          "ipcorpus wrote, an article included."),
           max_size: str | None = typer.Option(None, "--max-size", metavar="SIZE",
                                                  help="E104 above this size: bytes, or with K, M, G. "
                                                       "Default: max_size of ipcorpus.toml, else 100M."),
@@ -383,6 +392,9 @@ def check(paths: list[str] | None = typer.Argument(
                             require_stance=require_stance, max_size=chk.parse_size(max_size))
     paths = list(paths or ["."])
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if write_baseline:
+        from ipcorpus.outfile import check_target
+        check_target(write_baseline, "baseline", paths, opts.patterns, force)
     raise typer.Exit(chk.command(paths, opts, Out(format), format, settings, exit_zero=exit_zero,
                                  changed_since=changed_since, baseline=baseline, write_to=write_baseline,
                                  base=base))

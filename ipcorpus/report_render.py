@@ -677,6 +677,7 @@ def html_page(r: dict) -> str:
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
              '<meta name="referrer" content="no-referrer">'
+             f'<meta name="generator" content="ipcorpus {esc(__version__)}">'      # outfile.is_brief
              f"<title>ipcorpus brief: {esc(paths)}</title><style>{_CSS}</style></head><body><main>")
     s.append(f"<header><h1>Corpus brief: {esc(paths)}</h1><p class=\"summary\">{esc(_summary(r))}</p></header>")
 

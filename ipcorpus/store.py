@@ -221,11 +221,24 @@ def _busy(e: Exception) -> bool:
 
 
 def _writable_dir(folder: str) -> bool:
+    made = not os.path.isdir(folder)
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
         return False
+    if made:
+        _ignore_itself(folder)
     return os.access(folder, os.W_OK)
+
+
+def _ignore_itself(folder: str):
+    """A new index folder tells git (and tools that read .gitignore) to skip it, as
+    ruff's and pytest's caches do; only when it is made, so a user may remove it."""
+    try:
+        with open(os.path.join(folder, ".gitignore"), "x", encoding="ascii") as fh:
+            fh.write("# Created by ipcorpus automatically.\n*\n")
+    except OSError:
+        pass        # made by another run at the same moment, or not writable: the index works without
 
 
 class Store:

@@ -2,6 +2,8 @@
 no folder made for an --db that names a missing one, and a `.ipcorpus/` folder that
 git ignores."""
 import os
+import shutil
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -101,7 +103,6 @@ def test_db_in_a_missing_folder_is_one_error_and_makes_no_folder(tmp_path, monke
                 assert not os.path.exists(folder.split("/")[0] if not folder.startswith("/") else folder)
     finally:
         if os.path.isdir(at_root):           # made by an ipcorpus that creates it
-            import shutil
             shutil.rmtree(at_root)
     assert not (tmp_path / "c" / ".ipcorpus").exists()
 
@@ -113,3 +114,27 @@ def test_db_in_a_folder_that_exists_is_made(tmp_path, monkeypatch):
     invoke("ingest", "c", "--db", "idx/index.sqlite")
     invoke("ingest", "c", "--db", "top.sqlite")
     assert (tmp_path / "idx" / "index.sqlite").is_file() and (tmp_path / "top.sqlite").is_file()
+
+
+# -- item 16: the index folder ignores itself -----------------------------------------
+def test_the_index_folder_ignores_itself(tmp_path, monkeypatch):
+    c = tmp_path / "c"
+    write_articles(c)
+    monkeypatch.chdir(tmp_path)
+    invoke("ingest", "c")
+    ignore = c / ".ipcorpus" / ".gitignore"
+    assert "*" in ignore.read_text(encoding="utf-8").splitlines()
+    if shutil.which("git"):
+        monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+        subprocess.run(["git", "init", "-q"], cwd=c, check=True)
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=c, check=True,
+                                capture_output=True, text=True).stdout
+        assert "x/a0.txt" in status and ".ipcorpus" not in status, status
+    # Written when the folder is made, not after: a user who removed it keeps it so.
+    ignore.unlink()
+    invoke("ingest", "c")
+    assert not ignore.exists()
+    # An index named with --db makes no .gitignore beside it.
+    (tmp_path / "idx").mkdir()
+    invoke("ingest", "c", "--db", "idx/index.sqlite")
+    assert sorted(p.name for p in (tmp_path / "idx").iterdir() if p.name.startswith(".")) == []
