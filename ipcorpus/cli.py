@@ -26,6 +26,9 @@ class Group(TyperGroup):
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
+        argv = kwargs.get("args", args[0] if args else None)
+        # --debug shows the traceback of an internal error; user errors stay one line.
+        debug = "--debug" in (sys.argv[1:] if argv is None else argv)
         code = 0
         try:
             rv = super().main(*args, **kwargs)
@@ -36,19 +39,21 @@ class Group(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             _err("interrupted")
             code = 130
+        except click.exceptions.NoArgsIsHelpError as e:
+            # Bare `ipcorpus`: the help as --help formats it, on stderr (a usage error).
+            _print(e.format_message(), sys.stderr)
+            code = 2
         except click.ClickException as e:
             _err(e.format_message().replace("\n", " "))
             code = 2
         except IpcorpusError as e:
-            if "--debug" in sys.argv:
-                raise
             _err(str(e))
             code = e.code
         except BrokenPipeError:
             _quiet_pipe()
             code = 0
         except Exception as e:  # noqa: BLE001 - the last guard against a traceback
-            if "--debug" in sys.argv:
+            if debug:
                 raise
             _err(f"internal error: {type(e).__name__}: {e} (run `ipcorpus --debug …` for details)")
             code = 2
@@ -57,6 +62,13 @@ class Group(TyperGroup):
         except BrokenPipeError:
             _quiet_pipe()
         sys.exit(code)
+
+
+def _print(text: str, stream):
+    try:
+        print(text, file=stream)
+    except (BrokenPipeError, ValueError):
+        pass
 
 
 def _err(msg: str):
@@ -331,6 +343,9 @@ def report(paths: list[str] = PathsArg,
     from ipcorpus.report import compute
     from ipcorpus.report_render import render, write_html
     _check_format(format)
+    if html == "-" and format != "auto":
+        raise IpcorpusError("--html - prints the page on stdout, so it takes no --format "
+                            "(write the page to a file to have both)")
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if html:

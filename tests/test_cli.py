@@ -203,6 +203,46 @@ def test_usage_errors_are_one_line(args, cwd):
     one_error_line(res.stderr)
 
 
+def test_bare_ipcorpus_prints_the_formatted_help(tmp_path):
+    """No command: the help as --help prints it, not one flattened error line."""
+    p = run(cwd=tmp_path)
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr == run("--help", cwd=tmp_path).stdout
+    assert p.stderr.startswith("Usage: ipcorpus [OPTIONS] COMMAND [ARGS]...\n")
+    assert re.search(r"^Commands:$", p.stderr, re.M) and re.search(r"^\s+stance\s", p.stderr, re.M)
+
+
+@pytest.mark.parametrize("args", [["stance", "no/such/folder"], ["show", "no/such/file.txt:1"],
+                                  ["stance", CORPUS, "--label", "pro-founder"], ["stance", CORPUS, "--bogus"]])
+def test_debug_changes_only_internal_errors(args, work):
+    """A user error is the same one line and exit code with --debug."""
+    plain = run(*args, "--no-cache", cwd=work)
+    debug = run("--debug", *args, "--no-cache", cwd=work)
+    assert plain.returncode == debug.returncode == 2
+    one_error_line(debug.stderr)
+    assert debug.stderr == plain.stderr and debug.stdout == plain.stdout == ""
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(cwd, monkeypatch):
+    import ipcorpus.commands
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("boom")
+    monkeypatch.setattr(ipcorpus.commands, "rules_output", broken)
+    res = cli("rules", code=2)
+    one_error_line(res.stderr)
+    assert "internal error: ZeroDivisionError: boom" in res.stderr
+    res = CliRunner().invoke(app, ["--debug", "rules"])
+    assert isinstance(res.exception, ZeroDivisionError)
+
+
+def test_report_html_to_stdout_with_a_format_is_refused(work):
+    p = run("report", CORPUS, "--html", "-", "--format", "json", "--keywords", "0", cwd=work)
+    assert p.returncode == 2 and p.stdout == ""
+    one_error_line(p.stderr)
+    assert "--html -" in p.stderr and "--format" in p.stderr
+
+
 @pytest.mark.parametrize("args", [
     ["stance", CORPUS, "--format", "xml"],
     ["clean", CORPUS, "--format", "yaml"],
