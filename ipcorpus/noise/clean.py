@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ipcorpus.models import Document, Meta, Verdict
 from ipcorpus.noise import meta as meta_mod
 from ipcorpus.noise.rules import RuleSet, default_ruleset
-from ipcorpus.noise.text import SENT_PUNCT, bare, is_prose
+from ipcorpus.noise.text import SENT_PUNCT, bare, is_prose, is_sentence
 
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$|^\d+\s*(分钟|小时|天)前$")
 _END_MARKERS = {"platform-disclaimer", "disclaimer-en", "original-publish", "repost-notice",
@@ -52,6 +52,10 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
         if blank[i] or rule[i]:
             continue
         r, m = rules.first_match(plain[i], texts[i])
+        if r is not None and r.on == "text" and r.family == "markup" and is_sentence(plain[i]):
+            # A sentence glued to an image or a URL: the markup is dropped from the
+            # line's text (bare), the sentence kept.
+            r = None
         if r is not None:
             rule[i] = r.name
             if r.name.startswith("meta:") and m is not None and m.groupdict().get("value"):
@@ -225,9 +229,17 @@ def _tail(plain, rule, blank):
 
 
 def _repeats(plain, rule, blank, title_i):
-    seen = {}
-    for i, s in enumerate(plain):
-        if blank[i] or len(s) < 8:
+    """Copies of the title, of the lede, or of lines that scraping printed twice (a
+    line right after itself, or a block of lines repeated in order) are furniture;
+    a line the author repeats on purpose (a refrain in the conclusion) is not."""
+    idx = [i for i in range(len(plain)) if not blank[i]]
+    pos = {i: k for k, i in enumerate(idx)}
+    lede = next((i for i in idx if rule[i] is None and i != title_i and is_prose(plain[i])), None)
+    seen: dict = {}
+    copies: dict = {}
+    for i in idx:
+        s = plain[i]
+        if len(s) < 8:
             continue
         if title_i is not None and i != title_i and s == plain[title_i] and rule[i] in (None, "repeat"):
             rule[i] = "meta:title-repeat"
@@ -235,22 +247,35 @@ def _repeats(plain, rule, blank, title_i):
         if rule[i] is not None:
             continue
         if s in seen:
-            rule[i] = "repeat"
+            copies[i] = seen[s]
         else:
             seen[s] = i
+
+    def same(k_i, k_j):
+        return 0 <= k_i < len(idx) and 0 <= k_j < len(idx) and plain[idx[k_i]] == plain[idx[k_j]]
+
+    for i, j in copies.items():
+        ki, kj = pos[i], pos[j]
+        if j == lede or ki == kj + 1 or same(ki + 1, kj + 1) or same(ki - 1, kj - 1):
+            rule[i] = "repeat"
 
 
 _LINKY = {"link-only", "bare-url", "link-list-item", "ad-card"}
 
 
+_INTRO_FURNITURE = ("阅读", "推荐", "往期", "精彩", "相关", "更多", "链接", "传送门", "点击", "合集", "回顾",
+                    "文章", "小号", "写过", "写在", "之前")
+
+
 def _smooth(plain, texts, rule, blank, title_i):
-    """A short uncertain line between two dropped lines is dropped too; so is a short
-    lead-in ending in a colon whose only content is the link list after it."""
+    """A short uncertain line between two dropped lines is dropped too, unless it heads
+    a section that is kept; so is a short lead-in ending in a colon whose only content
+    is the link list after it."""
     idx = [i for i in range(len(plain)) if not blank[i]]
     for k in range(0, len(idx) - 1):
         i = idx[k]
         if rule[i] is None and i != title_i and len(plain[i]) <= 20 and plain[i].endswith(("：", ":")) \
-                and rule[idx[k + 1]] in _LINKY:
+                and rule[idx[k + 1]] in _LINKY and _intro_of_links(plain, rule, idx, k):
             rule[i] = "link-intro"
     for k in range(1, len(idx) - 1):
         i = idx[k]
@@ -260,5 +285,27 @@ def _smooth(plain, texts, rule, blank, title_i):
         if len(s) > 10 or any(c in s for c in SENT_PUNCT + "，,：:") or texts[i].startswith("#"):
             continue
         a, b = rule[idx[k - 1]], rule[idx[k + 1]]
-        if a and b and a not in ("image", "smooth") and b not in ("image",) and not a.startswith("meta:"):
+        if a and b and a not in ("image", "smooth") and b not in ("image",) and not a.startswith("meta:") \
+                and not _heads_kept_section(plain, rule, idx, k):
             rule[i] = "smooth"
+
+
+def _intro_of_links(plain, rule, idx, k):
+    """Is the colon line at idx[k] the lead-in of a link list (furniture), not of the
+    article's own content (a letter, a transcript, a quoted passage that follows)?
+    Furniture says so (推荐阅读, 往期, 链接…), or nothing of the article follows the links."""
+    if any(w in plain[idx[k]] for w in _INTRO_FURNITURE):
+        return True
+    q = k + 1
+    while q < len(idx) and rule[idx[q]] in _LINKY:
+        q += 1
+    return not any(rule[idx[p]] is None and is_prose(plain[idx[p]]) for p in range(q, min(len(idx), q + 3)))
+
+
+def _heads_kept_section(plain, rule, idx, k):
+    """A heading whose section is kept: the first kept line after it, within a few
+    lines, is a paragraph of the article."""
+    for p in range(k + 1, min(len(idx), k + 5)):
+        if rule[idx[p]] is None:
+            return is_prose(plain[idx[p]])
+    return False

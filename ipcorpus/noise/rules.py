@@ -93,10 +93,10 @@ BUILTIN = {
     "ad-card": ("promotion", "an ad card: an image link, a headline, a blurb, a link end"),
     "related-list": ("lists", "a related-news list: headline, the headline again, source, timestamp, repeated"),
     "tail": ("lists", "list-like furniture after the article's end marker (disclaimer, related list)"),
-    "repeat": ("repeats", "a line printed twice (the lede or a paragraph)"),
+    "repeat": ("repeats", "a copy of the lede, a line printed twice in a row, or a block printed twice"),
     "meta:title-repeat": ("repeats", "a second copy of the title"),
     "meta:title": ("credits", "the title field of front matter (author/date/source fields use their meta:* rules)"),
-    "smooth": ("structure", "a short uncertain line between two dropped lines"),
+    "smooth": ("structure", "a short uncertain line between two dropped lines (not a heading whose section is kept)"),
     "link-intro": ("lists", "a short lead-in ending in a colon before a dropped link list"),
     "recurring": ("corpus", "a short line that recurs across many documents of the corpus (learned at ingest)"),
 }
