@@ -8,12 +8,25 @@ from dataclasses import dataclass, field
 
 from ipcorpus.models import Document, Meta, Verdict
 from ipcorpus.noise import meta as meta_mod
-from ipcorpus.noise.rules import RuleSet, default_ruleset
+from ipcorpus.noise.rules import RuleSet, default_ruleset, value_of
 from ipcorpus.noise.text import SENT_PUNCT, bare, is_prose, is_sentence
 
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$|^\d+\s*(分钟|小时|天)前$")
 _END_MARKERS = {"platform-disclaimer", "disclaimer-en", "original-publish", "repost-notice",
-                "related-header", "related-list", "sohu-statement", "wechat-end-mark"}
+                "related-header", "related-list", "sohu-statement", "wechat-end-mark", "end-mark"}
+# Calls to action at the end of an article (cta-block): signs that a line asks the
+# reader to do something (write in, sign up, add an account, scan), and the weaker
+# signs of like/share prompts. A line of the article's own argument that mentions
+# such a thing holds one sign, rarely a contact sign and another.
+_CTA_CONTACT = ("@", "邮箱", "微信号", "二维码", "扫码", "扫描", "长按", "报名", "添加", "加我", "后台回复", "简历",
+                "投稿", "招聘", "进群", "入群", "加入我们", "VX", "vx", "+V", "加V", "私信我", "联系我们", "咨询电话")
+_CTA_SIGNS = _CTA_CONTACT + ("读者群", "社群", "训练营", "优惠", "领取", "联系", "咨询", "课程", "直播间", "点击", "戳",
+                             "星球", "付费", "限时", "名额", "欢迎")
+_CTA_WEAK = ("关注", "点赞", "在看", "转发", "分享", "收藏", "三连", "支持", "星标", "留言")
+_CTA_FAMILIES = ("promotion", "widgets", "media", "statements", "lists", "credits")
+_CAPTION_MARKS = ("▲", "△", "↑", "👆", "☝", "⬆")
+_IMAGE_AGENCIES = ("视觉中国", "东方IC", "图虫", "IC photo", "Getty", "Unsplash", "unsplash", "Pexels", "pexels",
+                   "新华社发")
 
 
 @dataclass
@@ -58,8 +71,8 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
             r = None
         if r is not None:
             rule[i] = r.name
-            if r.name.startswith("meta:") and m is not None and m.groupdict().get("value"):
-                values[i] = m.group("value").strip()
+            if r.name.startswith("meta:") and (v := value_of(m, plain[i], texts[i], r.on)):
+                values[i] = v.strip()
     first, last = _core(plain, rule, blank)
     for i in range(n):
         if blank[i] or rule[i] or first <= i <= last:
@@ -71,6 +84,10 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
                 break
     if rules.on("tail"):
         _tail(plain, rule, blank)
+    if rules.on("cta-block"):
+        _cta_block(plain, rule, blank, rules)
+    if rules.on("caption-label"):
+        _caption_labels(plain, texts, rule, blank)
     title_i = meta_mod.find_title(plain, texts, rule, blank, values)
     if rules.on("repeat"):
         _repeats(plain, rule, blank, title_i)
@@ -226,6 +243,70 @@ def _tail(plain, rule, blank):
     for j in range(marker + 1, n):
         if not blank[j] and rule[j] is None:
             rule[j] = "tail"
+
+
+def _cta_signs(s: str) -> list[int]:
+    """(contact signs, all call-to-action signs, like/share signs) in a line."""
+    return [sum(w in s for w in _CTA_CONTACT), sum(w in s for w in _CTA_SIGNS), sum(w in s for w in _CTA_WEAK)]
+
+
+def _cta_block(plain, rule, blank, rules: RuleSet):
+    """A run of lines at the end of the article dense in calls to action (write in,
+    we are hiring, a course, add my WeChat, like/在看/share, scan this code): the
+    lines of the run the line rules left are dropped as `cta-block`. The run is read
+    from the end up; it stops at a line of the article (prose without a contact sign
+    and another, or a line without any sign that is not a short label)."""
+    families = {r.name: r.family for r in rules.active()}
+    idx = [i for i in range(len(plain)) if not blank[i]]
+    run, signed = [], 0
+    for i in reversed(idx):
+        s = plain[i]
+        if rule[i] is not None:
+            if families.get(rule[i], "") in _CTA_FAMILIES or rule[i] in ("smooth", "tail", "ad-card"):
+                signed += rule[i] not in ("image", "smooth")
+                run.append(i)
+                continue
+            break
+        contact, signs, weak = _cta_signs(s)
+        if is_prose(s):
+            cta = contact >= 1 and signs >= 2
+        else:
+            cta = signs >= 1 or weak >= 2 or (weak >= 1 and len(s) <= 20)
+        if cta:
+            signed += 1
+            run.append(i)
+        elif len(s) <= 12 and not any(c in s for c in SENT_PUNCT + "，,"):
+            run.append(i)           # a name or a label inside the block
+        else:
+            break
+    kept = [i for i in run if rule[i] is None]
+    if signed < 2 or not any(rule[i] is None and any(_cta_signs(plain[i])) for i in kept):
+        return
+    # Labels at the top of the run with nothing called for above them stay.
+    first_signed = min((i for i in run if rule[i] is not None or any(_cta_signs(plain[i]))), default=None)
+    for i in kept:
+        if first_signed is not None and i >= first_signed:
+            rule[i] = "cta-block"
+
+
+def _caption_labels(plain, texts, rule, blank):
+    """A short label under an image (▲雷军, （图源：网络）, an agency's name, a name
+    between two images) is a caption; a caption that is a sentence is article text,
+    and so is the text of a <figcaption>."""
+    idx = [i for i in range(len(plain)) if not blank[i]]
+    for k in range(1, len(idx)):
+        i = idx[k]
+        s = plain[i]
+        if rule[i] is not None or rule[idx[k - 1]] != "image" or not s or len(s) > 24 \
+                or any(c in s for c in SENT_PUNCT) or is_prose(s, 12):
+            continue
+        t = texts[i].strip()
+        if t.lower().startswith("<figcaption"):
+            continue
+        nxt = rule[idx[k + 1]] if k + 1 < len(idx) else None
+        if s.startswith(_CAPTION_MARKS) or (s[0] in "（(【[" and s[-1] in "）)】]") or nxt == "image" \
+                or any(a in s for a in _IMAGE_AGENCIES):
+            rule[i] = "caption-label"
 
 
 def _repeats(plain, rule, blank, title_i):
