@@ -186,3 +186,38 @@ def test_label_captions_under_images_are_dropped_and_sentence_captions_stay():
     assert v[at(lines, "▲雷军")] == "caption-label" and v[at(lines, "视觉中国")] == "caption-label"
     assert v[at(lines, sentence)] == "keep"
     assert v[at(lines, "矩阵的代价")] == "keep"          # a heading after an image is not a caption
+
+
+# -- clean --explain --kept ------------------------------------------------------------------
+def test_explain_kept_lists_suspect_kept_lines_with_why(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ipcorpus.cli import app
+    plug = ("如果你也在思考创始人IP和矩阵的问题，想了解更多品牌案例，欢迎关注我们的公众号品牌进化论，"
+            "我们每周三都会更新一篇深度长文，和你一起讨论。")
+    lines = spaced(TITLE, PROSE[0], "矩阵的代价", PROSE[1], PROSE[2], plug, "品牌观察室")
+    (tmp_path / "a.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["clean", str(tmp_path / "a.txt"), "--explain", "--kept", "--no-cache"])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert f"a.txt:{at(lines, plug)}: [kept: a rule matches; follow-prompt (longer than 40)]" in out
+    assert f"a.txt:{at(lines, '品牌观察室')}: [kept: short, after the last paragraph; no rule matches]" in out
+    assert f"a.txt:{at(lines, '矩阵的代价')}: [kept: short; no rule matches]" in out
+    for p in PROSE[:3]:
+        assert p not in out                      # sentences of the article are not suspects
+    res = CliRunner().invoke(app, ["clean", str(tmp_path / "a.txt"), "--explain", "--kept", "--no-cache",
+                                   "--format", "json"])
+    rows = json.loads(res.stdout)
+    assert {r["text"] for r in rows} == {plug, "品牌观察室", "矩阵的代价"}
+    assert set(rows[0]) == {"citation", "suspect", "kept_because", "text"}
+
+
+def test_kept_needs_explain(tmp_path):
+    from typer.testing import CliRunner
+
+    from ipcorpus.cli import app
+    (tmp_path / "a.txt").write_text("\n".join(spaced(TITLE, *PROSE)) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["clean", str(tmp_path / "a.txt"), "--kept", "--no-cache"])
+    assert res.exit_code != 0 and "--explain" in res.output

@@ -102,7 +102,7 @@ BUILTIN = {
     "repeat": ("repeats", "a copy of the lede, a line printed twice in a row, or a block printed twice"),
     "meta:title-repeat": ("repeats", "a second copy of the title"),
     "meta:title": ("credits", "the title field of front matter (author/date/source fields use their meta:* rules)"),
-    "cta-block": ("promotion", "a run of calls to action at the end: write in, hiring, courses, add my WeChat, like/share"),
+    "cta-block": ("promotion", "calls to action ending the page: write in, hiring, courses, add my WeChat, like/share"),
     "caption-label": ("media", "a short label under an image: ▲NAME, （图源…）, an agency, a name between two images"),
     "smooth": ("structure", "a short uncertain line between two dropped lines (not a heading whose section is kept)"),
     "link-intro": ("lists", "a short lead-in ending in a colon before a dropped link list"),
@@ -196,7 +196,8 @@ class RuleSet:
         screen = self._classes.get(key)
         if screen is None:
             screen = self._classes[key] = _Screen([r for r in self._any if r.applies(prose, len(text), len(bare))])
-        fbare, ftext = fold(bare), fold(text)
+        fbare = fold(bare)
+        ftext = fbare if text == bare else fold(text)
         for i in screen.candidates(fbare, ftext):
             r, on_text, k = screen.entries[i]
             m = r.regex(k).search(ftext if on_text else fbare)
@@ -259,6 +260,30 @@ class _Screen:
                 # Those anchored at the start that cannot begin with this line's first character.
                 found -= anchored - self.first[on_text].get(s[:1], _NONE)
         return sorted(found)
+
+
+def held_off(rules: RuleSet, bare: str, text: str, in_core: bool) -> list[str]:
+    """Why no rule dropped a kept line that one of them matches: `RULE (longer than
+    N)`, `RULE (a prose line)`, `RULE (inside the article)` for an edge rule, and
+    `RULE (a sentence beside markup)`. Empty when no rule matches at all."""
+    from ipcorpus.noise.text import is_sentence
+    out = []
+    prose = is_prose(bare)
+    fb, ft = fold(bare), fold(text)
+    for r in rules.active():
+        if not any(rx.search(ft if r.on == "text" else fb) for rx in r.regexes):
+            continue
+        if r.max_len is not None and (len(text) if r.on == "text" else len(bare)) > r.max_len:
+            out.append(f"{r.name} (longer than {r.max_len})")
+        elif not r.applies(prose, len(text), len(bare)):
+            out.append(f"{r.name} (a prose line)")
+        elif r.zone == "edge" and in_core:
+            out.append(f"{r.name} (inside the article)")
+        elif r.on == "text" and r.family == "markup" and is_sentence(bare):
+            out.append(f"{r.name} (a sentence beside markup)")
+        else:
+            out.append(f"{r.name} (kept by --keep-rule or a detector)")
+    return out
 
 
 def value_of(m, bare: str, text: str, on: str) -> str | None:
