@@ -232,6 +232,9 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
 def clean(paths: list[str] = PathsArg,
           original: bool = typer.Option(False, "--original", help="Print kept lines as they stand in the file."),
           explain: bool = typer.Option(False, "--explain", help="Print every dropped line: path:line: [rule] text."),
+          kept: bool = typer.Option(False, "--kept",
+                                    help="With --explain: the kept lines that may be furniture (short, list-like, "
+                                         "link-like, near the end), each with why it was kept."),
           format: str = typer.Option("text", "--format", "-f",
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
           color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
@@ -246,7 +249,9 @@ def clean(paths: list[str] = PathsArg,
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
-    clean_output(corpus, out, format, original=original, explain=explain)
+    if kept and not explain:
+        raise typer.BadParameter("--kept goes with --explain", param_hint="--kept")
+    clean_output(corpus, out, format, original=original, explain=explain, kept=kept)
     _finish(corpus, hard)
 
 

@@ -69,8 +69,37 @@ def clean_record(corpus, f) -> dict:
             "lines": lines}
 
 
-def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bool = False):
+def suspects(plain: list, verdicts: list) -> dict:
+    """Kept lines a reader may take for furniture, and what makes them look so:
+    short or list-like without being a sentence, link-like, or after the article's
+    last paragraph."""
+    from ipcorpus.noise.text import SENT_PUNCT, is_prose, is_sentence
+    kept = [i for i, (action, _) in enumerate(verdicts) if action == "keep"]
+    prose = [i for i in kept if is_prose(plain[i])]
+    last = prose[-1] if prose else -1
+    out = {}
+    for i in kept:
+        s = plain[i]
+        sentence = is_sentence(s) or s.endswith(tuple(SENT_PUNCT))
+        why = []
+        if len(s) <= 20 and not sentence:
+            why.append("short")
+        if not sentence and (s[:1] in "-*•·" or s[:2].rstrip(".、)）").isdigit()):
+            why.append("list-like")
+        if "http" in s or "www." in s or "@" in s:
+            why.append("link-like")
+        if i > last:
+            why.append("after the last paragraph")
+        if why:
+            out[i] = why
+    return out
+
+
+def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bool = False, kept: bool = False):
     docs = corpus.docs()
+    if kept:
+        _kept_output(corpus, out, fmt, docs)
+        return
     if fmt in ("json", "jsonl"):
         out.json([clean_record(corpus, f) for f in docs])
         return
@@ -100,6 +129,42 @@ def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bo
                 continue
             rows.append([cite(safe_path(f.path), i + 1), action, rule or "", a["plain"][i]])
     out.rows(["citation", "action", "rule", "text"], rows, nowrap=["citation"])
+
+
+def _kept_output(corpus, out: Out, fmt: str, docs):
+    """clean --explain --kept: the kept lines a user may suspect, each with what makes
+    it suspect and why it was kept (the rules that match it and what held them off):
+    short, list-like, link-like lines, those after the last paragraph, and any kept
+    line that a rule matches."""
+    from ipcorpus.noise.rules import held_off
+    from ipcorpus.noise.text import is_prose
+    from ipcorpus.pipeline import _rules
+    rules = _rules(corpus.options)
+    rows = []
+    for f in docs:
+        a = corpus.analysis(f)
+        orig = _original_lines(f.abspath)
+        verdicts, plain = a["verdicts"], a["plain"]
+        prose = [i for i, (action, _) in enumerate(verdicts) if action == "keep" and is_prose(plain[i])]
+        marked = suspects(plain, verdicts)
+        for i, (action, _) in enumerate(verdicts):
+            if action != "keep":
+                continue
+            in_core = bool(prose) and prose[0] <= i <= prose[-1]
+            held = held_off(rules, plain[i], orig[i] if i < len(orig) else plain[i], in_core)
+            why = marked.get(i, []) + (["a rule matches"] if held else [])
+            if why:
+                rows.append([cite(safe_path(f.path), i + 1), ", ".join(why),
+                             "; ".join(held) if held else "no rule matches", plain[i]])
+    if fmt == "text":
+        for c, why, reason, text in rows:
+            out.write(f"{c}: [kept: {why}; {reason}] {text}\n")
+        return
+    if fmt in ("json", "jsonl"):
+        out.json([{"citation": c, "suspect": why, "kept_because": reason, "text": text}
+                  for c, why, reason, text in rows])
+        return
+    out.rows(["citation", "suspect", "kept_because", "text"], rows, nowrap=["citation"])
 
 
 # stance -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 
 from ipcorpus import diskcache, linear
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.noise.fold import fold, fold_pattern, unfold
 from ipcorpus.noise.text import is_prose
 
 # Families whose notices read like sentences: a disclaimer is prose-shaped, a share
@@ -39,19 +40,24 @@ class Rule:
         # Compiled on first use: a run that analyses nothing (warm) never needs them.
         return tuple(self.regex(k) for k in range(len(self.patterns)))
 
+    @cached_property
+    def folded(self) -> tuple[str, ...]:
+        """The patterns as they are searched: folded as lines are (fold.py)."""
+        return tuple(fold_pattern(p) for p in self.patterns)
+
     def regex(self, k: int) -> linear.AnyPattern:
         """Pattern k compiled, when first searched with: a document's lines call for
         a third of the patterns (_Screen), a run of one file need not compile all."""
         rx = self._compiled.get(k)
         if rx is None:
-            rx = self._compiled[k] = linear.compile(self.patterns[k])
+            rx = self._compiled[k] = linear.compile(self.folded[k])
         return rx
 
     @cached_property
     def needs(self) -> tuple[Optional[frozenset], ...]:
         """For each pattern, the characters it cannot match without (required.py)."""
         from ipcorpus.required import required_sets
-        return required_sets(self.patterns)
+        return required_sets(self.folded)
 
     def applies(self, prose: bool, len_text: int, len_bare: int) -> bool:
         """May this rule fire on a line of these lengths whose bare text is (or is
@@ -66,7 +72,7 @@ class Rule:
         may be passed in when the caller already knows it."""
         if not self.applies(is_prose(bare) if prose is None else prose, len(text), len(bare)):
             return None
-        s = text if self.on == "text" else bare
+        s = fold(text if self.on == "text" else bare)
         for rx in self.regexes:
             m = rx.search(s)
             if m:
@@ -93,10 +99,12 @@ BUILTIN = {
     "ad-card": ("promotion", "an ad card: an image link, a headline, a blurb, a link end"),
     "related-list": ("lists", "a related-news list: headline, the headline again, source, timestamp, repeated"),
     "tail": ("lists", "list-like furniture after the article's end marker (disclaimer, related list)"),
-    "repeat": ("repeats", "a line printed twice (the lede or a paragraph)"),
+    "repeat": ("repeats", "a copy of the lede, a line printed twice in a row, or a block printed twice"),
     "meta:title-repeat": ("repeats", "a second copy of the title"),
     "meta:title": ("credits", "the title field of front matter (author/date/source fields use their meta:* rules)"),
-    "smooth": ("structure", "a short uncertain line between two dropped lines"),
+    "cta-block": ("promotion", "calls to action ending the page: write in, hiring, courses, add my WeChat, like/share"),
+    "caption-label": ("media", "a short label under an image: ▲NAME, （图源…）, an agency, a name between two images"),
+    "smooth": ("structure", "a short uncertain line between two dropped lines (not a heading whose section is kept)"),
     "link-intro": ("lists", "a short lead-in ending in a colon before a dropped link list"),
     "recurring": ("corpus", "a short line that recurs across many documents of the corpus (learned at ingest)"),
 }
@@ -131,6 +139,7 @@ def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
             raise IpcorpusError(f"{where}: every rule needs a name and patterns")
         if check:
             _compile(r["patterns"], f"{where}: rule {r['name']}")
+            _compile([fold_pattern(p) for p in r["patterns"]], f"{where}: rule {r['name']}")
         pack.rules.append(Rule(
             name=r["name"], family=r.get("family", "custom"), description=r.get("description", ""),
             patterns=tuple(r["patterns"]), pack=name,
@@ -178,8 +187,8 @@ class RuleSet:
         if self._limits is None:
             self._any = [r for r in self.active() if r.zone != "edge"]
             from ipcorpus.required import required_sets
-            required_sets([p for r in self._any for p in r.patterns])     # one look at the cache
-            linear.prepare([p for r in self.active() for p in r.patterns])
+            required_sets([p for r in self._any for p in r.folded])     # one look at the cache
+            linear.prepare([p for r in self.active() for p in r.folded])
             self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
             self._classes = {}
         prose = is_prose(bare)
@@ -187,9 +196,11 @@ class RuleSet:
         screen = self._classes.get(key)
         if screen is None:
             screen = self._classes[key] = _Screen([r for r in self._any if r.applies(prose, len(text), len(bare))])
-        for i in screen.candidates(bare, text):
+        fbare = fold(bare)
+        ftext = fbare if text == bare else fold(text)
+        for i in screen.candidates(fbare, ftext):
             r, on_text, k = screen.entries[i]
-            m = r.regex(k).search(text if on_text else bare)
+            m = r.regex(k).search(ftext if on_text else fbare)
             if m:
                 return r, m
         return None, None
@@ -223,7 +234,7 @@ class _Screen:
                     index = self.need_text if on_text else self.need_bare
                     for ch in need:
                         index.setdefault(ch, []).append(i)
-                first = linear.first_chars(r.patterns[k])
+                first = linear.first_chars(r.folded[k])
                 if first is not None:
                     anchored[on_text].add(i)
                     for ch in first:
@@ -248,6 +259,38 @@ class _Screen:
         if on_text:
             found -= self.first[1].get(text[:1], on_text)
         return sorted(found)
+
+
+def held_off(rules: RuleSet, bare: str, text: str, in_core: bool) -> list[str]:
+    """Why no rule dropped a kept line that one of them matches: `RULE (longer than
+    N)`, `RULE (a prose line)`, `RULE (inside the article)` for an edge rule, and
+    `RULE (a sentence beside markup)`. Empty when no rule matches at all."""
+    from ipcorpus.noise.text import is_sentence
+    out = []
+    prose = is_prose(bare)
+    fb, ft = fold(bare), fold(text)
+    for r in rules.active():
+        if not any(rx.search(ft if r.on == "text" else fb) for rx in r.regexes):
+            continue
+        if r.max_len is not None and (len(text) if r.on == "text" else len(bare)) > r.max_len:
+            out.append(f"{r.name} (longer than {r.max_len})")
+        elif not r.applies(prose, len(text), len(bare)):
+            out.append(f"{r.name} (a prose line)")
+        elif r.zone == "edge" and in_core:
+            out.append(f"{r.name} (inside the article)")
+        elif r.on == "text" and r.family == "markup" and is_sentence(bare):
+            out.append(f"{r.name} (a sentence beside markup)")
+        else:
+            out.append(f"{r.name} (kept by --keep-rule or a detector)")
+    return out
+
+
+def value_of(m, bare: str, text: str, on: str) -> str | None:
+    """The (?P<value>…) group of a rule's match, read from the line as written (the
+    match was made on its folded form)."""
+    if m is None or m.groupdict().get("value") is None:
+        return None
+    return unfold(text if on == "text" else bare, *m.span("value"))
 
 
 def make_ruleset(extra: Optional[dict] = None, keep: Iterable[str] = (), drop: Iterable[str] = ()) -> RuleSet:

@@ -13,6 +13,9 @@ _EMPH = re.compile(r"\*\*|__|~~|`")
 # between the repeats, as `(?:[#>|+\s]+|[*-]\s+)+` allowed.
 _LEAD = re.compile(r"^(?:[#>|+\s]|[*-]\s)+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# The tail or the whole of a URL glued to a sentence (`640?wx_fmt=png)品牌的…`):
+# a run of printable ASCII holding a URL sign. Searched with RE2 (linear.py).
+_URLISH = r"[!-~]*(?:://|www\.|wx_fmt=|[?&][A-Za-z_]\w*=)[!-~]*"
 SENT_PUNCT = "。！？!?；;…"
 CLAUSE_PUNCT = "，,：:、"
 
@@ -30,9 +33,29 @@ def bare(text: str) -> str:
         s = _TAG.sub("", s)
     if "&" in s:
         s = html.unescape(s)
+    if "=" in s or "://" in s or "www." in s:
+        from ipcorpus import linear
+        cut = "".join(_split_url(s, linear.compile(_URLISH)))
+        if cut != s and is_sentence(cut.strip()):
+            s = cut             # a sentence glued to a URL: the sentence is the text
     s = _EMPH.sub("", s)
     s = _LEAD.sub("", s)
     return s.strip()
+
+
+def _split_url(s: str, rx) -> list:
+    out, at = [], 0
+    for m in rx.finditer(s):
+        out.append(s[at:m.start()])
+        at = m.end()
+    out.append(s[at:])
+    return out
+
+
+def is_sentence(s: str) -> bool:
+    """A sentence of the article, however short: mostly Chinese, punctuated as prose
+    (a line glued to an image or link is one, once the markup is gone)."""
+    return is_prose(s, 12)
 
 
 def cjk_count(s: str) -> int:
