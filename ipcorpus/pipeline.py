@@ -6,9 +6,9 @@ import hashlib
 import json
 import os
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from pathlib import Path
 
 from ipcorpus import ANALYSER_VERSION
 from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
@@ -24,7 +24,7 @@ BATCH = 100
 
 @dataclass
 class Options:
-    db: Optional[str] = None
+    db: str | None = None
     no_cache: bool = False
     jobs: int = 0
     patterns: tuple = DEFAULT_PATTERNS
@@ -83,11 +83,11 @@ class FileResult:
     path: str                          # as the user will see it
     abspath: str
     status: str                        # new | changed | unchanged | failed
-    error: Optional[str] = None
-    hash: Optional[str] = None
-    packed: Optional[dict] = None      # the packed analysis, kept here only without an index
-    fp: Optional[str] = None           # the article's fingerprint, when analysed in this run
-    stance: Optional[dict] = None
+    error: str | None = None
+    hash: str | None = None
+    packed: dict | None = None      # the packed analysis, kept here only without an index
+    fp: str | None = None           # the article's fingerprint, when analysed in this run
+    stance: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,14 +98,14 @@ class FileResult:
 class Corpus:
     files: list[FileResult]
     options: Options
-    store: Optional[Store] = None
+    store: Store | None = None
     version: str = ANALYSER_VERSION
     notes: list[str] = field(default_factory=list)
     pruned: int = 0
     recurring: set = field(default_factory=set)
     affected: dict = field(default_factory=dict)     # hash -> signature of its learned lines
-    learned_key: Optional[str] = None                 # names the learned furniture in the index
-    _learned_keys: Optional[dict] = None              # hash -> its learned line keys (keys_of)
+    learned_key: str | None = None                 # names the learned furniture in the index
+    _learned_keys: dict | None = None              # hash -> its learned line keys (keys_of)
     stances: dict = field(default_factory=dict)       # hash -> packed stance scored in this run
 
     def docs(self) -> list[FileResult]:
@@ -276,7 +276,7 @@ class _Pool:
     def _executor(self):
         if self.ex is None:
             # Looked up on the module, so its lazy __getattr__ (and a test's stand-in) serve.
-            ProcessPoolExecutor = getattr(sys.modules[__name__], "ProcessPoolExecutor")
+            ProcessPoolExecutor = sys.modules[__name__].ProcessPoolExecutor
             import multiprocessing
             ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
             self.ex = ProcessPoolExecutor(max_workers=self.n, mp_context=ctx, initializer=_init_pool_worker,
@@ -305,7 +305,7 @@ def _prepare_scoring():
         pass
 
 
-def _run_jobs(jobs: list, opts: Options, progress: Callable, pool: Optional[_Pool] = None):
+def _run_jobs(jobs: list, opts: Options, progress: Callable, pool: _Pool | None = None):
     """Yield (index, result) for each job, in parallel when it pays."""
     pool = pool or _Pool(opts)
     if not pool.wanted(len(jobs)):
@@ -325,7 +325,7 @@ def _run_jobs(jobs: list, opts: Options, progress: Callable, pool: Optional[_Poo
             pass
 
 
-def open_store(paths: list[str], opts: Options) -> tuple[Optional[Store], list[str]]:
+def open_store(paths: list[str], opts: Options) -> tuple[Store | None, list[str]]:
     if opts.no_cache:
         return None, []
     notes = []
@@ -337,7 +337,7 @@ def open_store(paths: list[str], opts: Options) -> tuple[Optional[Store], list[s
     return Store(path), notes
 
 
-def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) -> Corpus:
+def run(paths: list[str], opts: Options, progress: Callable | None = None) -> Corpus:
     """Index the given files and folders and return the corpus."""
     pool = _Pool(opts)
     try:
@@ -346,7 +346,7 @@ def run(paths: list[str], opts: Options, progress: Optional[Callable] = None) ->
         pool.close()
 
 
-def _run(paths: list[str], opts: Options, progress: Optional[Callable], pool: _Pool) -> Corpus:
+def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool) -> Corpus:
     progress = progress or (lambda *_: None)
     files = list(iter_paths(paths, opts.patterns))
     store, notes = open_store(paths, opts)
@@ -495,7 +495,7 @@ def _settle(corpus: Corpus, pool: _Pool):
         out = map(_stance_job, map(job, hashes))
     done, stored = [], True
     try:
-        for h, blob in zip(hashes, out):
+        for h, blob in zip(hashes, out, strict=True):
             if isinstance(blob, bytes):
                 corpus.stances[h] = blob
                 done.append((h, todo[h][0], blob))

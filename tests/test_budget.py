@@ -87,7 +87,8 @@ def test_the_cli_warns_for_each_file_past_the_limit_of_ipcorpus_toml(tmp_path):
     (folder / "ipcorpus.toml").write_text("[corpus]\ntime_limit = 0.000001\n", encoding="utf-8")
     p = _cli("ingest", "c", "--no-cache", cwd=tmp_path)
     warnings = [ln for ln in p.stderr.splitlines() if ln.startswith("ipcorpus: warning: ")]
-    assert sorted(warnings) == [f"ipcorpus: warning: c/{n}: analysis took longer than 1e-06 s" for n in ("a.txt", "b.txt")]
+    assert sorted(warnings) == [f"ipcorpus: warning: c/{n}: analysis took longer than 1e-06 s"
+                                for n in ("a.txt", "b.txt")]
     assert "Traceback" not in p.stderr
 
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLE, SHARED
+
 from ipcorpus import check, linear, linear_tables
 from ipcorpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
@@ -203,7 +204,8 @@ def test_unicode_classes_and_case_folding_are_pythons(s, pattern):
 # lines as before.
 _REWRITTEN = [
     (r"^(\s*(<[^>]*>|&[#\w]+;)\s*)+$", r"^\s*((<[^>]*>|&[#\w]+;)\s*)+$"),
-    (r"^\s*(<(img|figure|picture|source|br)\b[^>]*>\s*)+$", r"^\s*(<(img|figure|picture|source|br)(?:[^\w>][^>]*)?>\s*)+$"),
+    (r"^\s*(<(img|figure|picture|source|br)\b[^>]*>\s*)+$",
+     r"^\s*(<(img|figure|picture|source|br)(?:[^\w>][^>]*)?>\s*)+$"),
     (r'^\s*<div[^>]{0,300}class="[^"]{0,200}(img|image|pic)[^"]{0,200}"[^>]{0,300}>.*<img\b[^>]{0,2000}>.*$',
      r'^\s*<div[^>]{0,300}class="[^"]{0,200}(img|image|pic)[^"]{0,200}"[^>]{0,300}>.*<img(?:[^\w>][^>]{0,1999})?>.*$'),
     (r"^\s*</?(div|span|section|article|p|table|tr|td|tbody|ul|ol|li|iframe|script|style|svg|path|g|head|body|html"

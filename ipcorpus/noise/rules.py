@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Iterable, Optional
 
 from ipcorpus import diskcache, linear
 from ipcorpus.errors import IpcorpusError
@@ -28,7 +28,7 @@ class Rule:
     description: str
     patterns: tuple[str, ...]
     pack: str
-    max_len: Optional[int] = None
+    max_len: int | None = None
     zone: str = "any"          # any | edge
     on: str = "bare"           # bare | text
     default: bool = True       # off-by-default rules run only with --drop-rule
@@ -54,7 +54,7 @@ class Rule:
         return rx
 
     @cached_property
-    def needs(self) -> tuple[Optional[frozenset], ...]:
+    def needs(self) -> tuple[frozenset | None, ...]:
         """For each pattern, the characters it cannot match without (required.py)."""
         from ipcorpus.required import required_sets
         return required_sets(self.folded)
@@ -67,7 +67,7 @@ class Rule:
             return False
         return self.prose or on_text or not prose
 
-    def match(self, bare: str, text: str, prose: Optional[bool] = None) -> Optional[linear.AnyMatch]:
+    def match(self, bare: str, text: str, prose: bool | None = None) -> linear.AnyMatch | None:
         """The match that drops the line, or None. `prose` (is the bare text prose-like)
         may be passed in when the caller already knows it."""
         if not self.applies(is_prose(bare) if prose is None else prose, len(text), len(bare)):
@@ -84,7 +84,7 @@ class Rule:
 class Pack:
     name: str
     description: str
-    outlet: Optional[str] = None
+    outlet: str | None = None
     detect: tuple[linear.AnyPattern, ...] = ()
     rules: list[Rule] = field(default_factory=list)
 
@@ -164,7 +164,7 @@ class RuleSet:
     packs: tuple[Pack, ...]
     disabled: frozenset = frozenset()   # --keep-rule: lines these would drop are kept
     enabled: frozenset = frozenset()    # --drop-rule: off-by-default rules turned on
-    _limits: Optional[list] = field(default=None, init=False, repr=False, compare=False)
+    _limits: list | None = field(default=None, init=False, repr=False, compare=False)
     _any: list = field(default_factory=list, init=False, repr=False, compare=False)
     _classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -178,7 +178,7 @@ class RuleSet:
                     out.append(r)
         return out
 
-    def first_match(self, bare: str, text: str) -> tuple[Optional[Rule], Optional[linear.AnyMatch]]:
+    def first_match(self, bare: str, text: str) -> tuple[Rule | None, linear.AnyMatch | None]:
         """The first active zone-any rule (in pack order) that drops this line, and
         its match. Lines fall into a few classes (prose or not, and where each length
         lies among the rules' limits), each worked out once (_Screen); within a class
@@ -293,7 +293,7 @@ def value_of(m, bare: str, text: str, on: str) -> str | None:
     return unfold(text if on == "text" else bare, *m.span("value"))
 
 
-def make_ruleset(extra: Optional[dict] = None, keep: Iterable[str] = (), drop: Iterable[str] = ()) -> RuleSet:
+def make_ruleset(extra: dict | None = None, keep: Iterable[str] = (), drop: Iterable[str] = ()) -> RuleSet:
     """The shipped packs, plus a user pack (the [clean] table of ipcorpus.toml)."""
     packs = list(builtin_packs())
     if extra and extra.get("rule"):
@@ -307,7 +307,7 @@ def make_ruleset(extra: Optional[dict] = None, keep: Iterable[str] = (), drop: I
     return rs
 
 
-_DEFAULT: Optional[RuleSet] = None
+_DEFAULT: RuleSet | None = None
 
 
 def default_ruleset() -> RuleSet:
