@@ -15,6 +15,7 @@ and indexes them."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ from urllib.parse import quote
 from ipcorpus import __version__
 from ipcorpus.atomic import write_atomic
 from ipcorpus.errors import InputError, IpcorpusError
+from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
 from ipcorpus.output import Out, safe_path
 
@@ -153,8 +155,8 @@ class Doc:
     path: str                          # as shown
     abspath: str
     hash: str
-    analysis: dict
-    stance: Callable | None = None  # () -> stance record, when one can be had
+    analysis: Analysis
+    stance: Callable[[], ArticleStance] | None = None  # () -> its stance, when one can be had
 
 
 @dataclass
@@ -292,8 +294,7 @@ def _through_pipeline(files, opts, report, settings, progress):
             _refused(report, settings, f.path, f.error or "could not be read")
             continue
         assert f.hash is not None          # every file read is hashed
-        docs.append(Doc(f.path, f.abspath, f.hash, corpus.analysis(f),
-                        (lambda f=f: corpus.stance(f))))
+        docs.append(Doc(f.path, f.abspath, f.hash, corpus.analysis(f), functools.partial(corpus.stance, f)))
     return docs, corpus.store
 
 
@@ -393,10 +394,10 @@ def _short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
-def _body_lines(a: dict) -> list[int]:
+def _body_lines(a: Analysis) -> list[int]:
     """0-based indexes of the kept lines other than the title."""
-    title = a["meta"].get("title_line")
-    return [i for i, (act, _) in enumerate(a["verdicts"]) if act == "keep" and i + 1 != title]
+    title = a.meta.title_line
+    return [i for i in a.kept() if i + 1 != title]
 
 
 def doc_findings(d: Doc, settings: Settings) -> list[Finding]:
@@ -407,7 +408,7 @@ def doc_findings(d: Doc, settings: Settings) -> list[Finding]:
         if settings.enabled(code):
             out.append(Finding(d.path, line, column, code, message, settings.severity(code), locate=locate))
 
-    verdicts, plain = a["verdicts"], a["plain"]
+    verdicts, plain = a.verdicts, a.plain
     body = _body_lines(a)
     if sum(len(_NONWORD.sub("", plain[i])) for i in body) < MIN_ARTICLE:
         dropped = Counter(rule for act, rule in verdicts if act == "drop")
@@ -416,12 +417,10 @@ def doc_findings(d: Doc, settings: Settings) -> list[Finding]:
         add("E103", 1, f"no article left after cleaning: {sum(dropped.values())} of {lines} lines dropped as "
                        f"noise" + (f" ({shown}{', …' if len(dropped) > 4 else ''})" if shown else ""), column=1)
         return out
-    for i, (act, _) in enumerate(verdicts):
-        if act != "keep":
-            continue
+    for i in a.kept():
         p = plain[i]
-        if a["damage"][i]:
-            n = a["damage"][i]
+        if a.damage[i]:
+            n = a.damage[i]
             add("W201", i + 1, f"{n} character{'s' if n > 1 else ''} lost (`?` or U+FFFD where a character was)",
                 "lost")
         glosses = [m.group() for m in _GLOSS.finditer(p)]
@@ -438,8 +437,8 @@ def doc_findings(d: Doc, settings: Settings) -> list[Finding]:
             add("W205", i + 1, f"kept line looks like injected keyword spam ({', '.join(spam[:4])})", "spam")
     if settings.enabled("I301") and d.stance is not None:
         st = d.stance()
-        if st and st.get("label") == "neutral" and not st.get("evidence"):
-            line = a["meta"].get("title_line") or (body[0] + 1 if body else 1)
+        if st.label == "neutral" and not st.evidence:
+            line = a.meta.title_line or (body[0] + 1 if body else 1)
             add("I301", line, "stance undetermined: no argument for founder-IP or matrix found (label neutral, "
                               "no evidence)", column=1)
     return out
@@ -473,21 +472,17 @@ def _place(findings: list[Finding]):
 
 
 # -- reposts ----------------------------------------------------------------------
-def _kept_text(a: dict) -> str:
-    """The kept text, as `ipcorpus report` groups reposts by it."""
-    return "\n".join(a["plain"][i] for i, (act, _) in enumerate(a["verdicts"]) if act == "keep")
-
-
-def _grams(a: dict) -> frozenset:
+def _grams(a: Analysis) -> frozenset:
+    """The kept text's shingles, as `ipcorpus report` groups reposts by them."""
     from ipcorpus.reposts import shingle_text, shingles
-    return shingles(shingle_text(_kept_text(a)))
+    return shingles(shingle_text(a.kept_text()))
 
 
-def _lede(a: dict) -> int:
+def _lede(a: Analysis) -> int:
     """Line number of the first kept paragraph of prose (else of the first kept line)."""
     from ipcorpus.noise.text import is_prose
     body = _body_lines(a)
-    return next((i for i in body if is_prose(a["plain"][i])), body[0] if body else 0) + 1
+    return next((i for i in body if is_prose(a.plain[i])), body[0] if body else 0) + 1
 
 
 @dataclass
@@ -502,9 +497,9 @@ class Sig:
     load: Callable
 
 
-def signature(path: str, checked: bool, h: str, a: dict, load: Callable) -> Sig | None:
+def signature(path: str, checked: bool, h: str, a: Analysis, load: Callable) -> Sig | None:
     from ipcorpus.reposts import MIN_CHARS, shingle_text, shingles, sketch
-    text = shingle_text(_kept_text(a))
+    text = shingle_text(a.kept_text())
     if len(text) < MIN_CHARS:
         return None
     return Sig(path, checked, h, _lede(a), sketch(shingles(text)), load)

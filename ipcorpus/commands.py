@@ -54,18 +54,18 @@ def _original_lines(path: str):
 def clean_record(corpus, f) -> dict:
     a = corpus.analysis(f)
     lines = []
-    for i, (action, rule) in enumerate(a["verdicts"]):
+    for i, (action, rule) in enumerate(a.verdicts):
         if action == "blank":
             continue
-        if action == "keep":
-            lines.append({"line": i + 1, "action": "keep", "text": a["plain"][i]})
+        if a.is_kept(i):
+            lines.append({"line": i + 1, "action": "keep", "text": a.plain[i]})
         else:
             lines.append({"line": i + 1, "action": "drop", "rule": rule})
-    m = a["meta"]
-    return {"path": safe_path(f.path), "encoding": a["encoding"], "script": a["script"],
-            "title": m.get("title"), "source": m.get("source"), "author": m.get("author"),
-            "published": m.get("published"), "original_title": m.get("original_title"),
-            "damaged_lines": [i + 1 for i, d in enumerate(a["damage"]) if d],
+    m = a.meta
+    return {"path": safe_path(f.path), "encoding": a.encoding, "script": a.script,
+            "title": m.title, "source": m.source, "author": m.author,
+            "published": m.published, "original_title": m.original_title,
+            "damaged_lines": a.damaged(),
             "lines": lines}
 
 
@@ -109,25 +109,24 @@ def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bo
             a = corpus.analysis(f)
             orig = _original_lines(f.abspath) if original or explain else []
             if explain:
-                for i, (action, rule) in enumerate(a["verdicts"]):
+                for i, (action, rule) in enumerate(a.verdicts):
                     if action == "drop":
                         out.write(f"{safe_path(f.path)}:{i + 1}: [{rule}] {orig[i]}\n")
                 continue
             if many:
                 out.write(f"==> {safe_path(f.path)} <==\n")
-            for i, (action, _) in enumerate(a["verdicts"]):
-                if action == "keep":
-                    out.write((orig[i] if original else a["plain"][i]) + "\n")
+            for i in a.kept():
+                out.write((orig[i] if original else a.plain[i]) + "\n")
         return
     rows = []
     for f in docs:
         a = corpus.analysis(f)
-        for i, (action, rule) in enumerate(a["verdicts"]):
+        for i, (action, rule) in enumerate(a.verdicts):
             if action == "blank":
                 continue
             if explain and action != "drop":
                 continue
-            rows.append([cite(safe_path(f.path), i + 1), action, rule or "", a["plain"][i]])
+            rows.append([cite(safe_path(f.path), i + 1), action, rule or "", a.plain[i]])
     out.rows(["citation", "action", "rule", "text"], rows, nowrap=["citation"])
 
 
@@ -170,14 +169,15 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
 # stance -------------------------------------------------------------------------
 def stance_record(corpus, f, evidence: int = 10) -> dict:
     s = corpus.stance(f)
-    ev = [{"line": e["line"], "end_line": e["end_line"], "citation": cite(safe_path(f.path), e["line"], e["end_line"]),
-           "side": e["side"], "weight": e["weight"], "rules": e["rules"], "text": e["text"]}
-          for e in s["evidence"][:evidence]]
-    return {"path": safe_path(f.path), "title": s.get("title"), "source": s.get("source"),
-            "published": s.get("published"), "label": s["label"], "score": s["score"],
-            "confidence": s["confidence"], "topic": s.get("topic"), "reason": s.get("reason"),
-            "founder": s["founder"], "matrix": s["matrix"],
-            "entities": s["entities"], "evidence": ev}
+    path = safe_path(f.path)
+    ev = [{"line": e.line, "end_line": e.end_line, "citation": e.cite(path),
+           "side": e.side, "weight": e.weight, "rules": e.rules, "text": e.text}
+          for e in s.evidence[:evidence]]
+    return {"path": path, "title": s.title, "source": s.source,
+            "published": s.published, "label": s.label, "score": s.score,
+            "confidence": s.confidence, "topic": s.topic, "reason": s.reason,
+            "founder": s.founder, "matrix": s.matrix,
+            "entities": s.entities, "evidence": ev}
 
 
 _STANCE_COLS = ["path", "title", "source", "published", "label", "score", "founder", "matrix", "citation"]
@@ -382,15 +382,15 @@ def show_output(citation: str, context: int, normalized: bool, out: Out, make_op
     if not f.ok:
         raise IpcorpusError(f"{path}: {f.error}")
     an = corpus.analysis(f)
-    n = len(an["verdicts"])
+    n = len(an.verdicts)
     if a > n:
         raise IpcorpusError(f"{citation}: the file has {n} lines")
     b = min(b, n)
     orig = _original_lines(f.abspath)
     width = len(str(min(n, b + context)))
     for i in range(max(1, a - context), min(n, b + context) + 1):
-        action, rule = an["verdicts"][i - 1]
+        action, rule = an.verdicts[i - 1]
         mark = ">" if a <= i <= b else " "
-        text = an["text"][i - 1] if normalized else orig[i - 1]
+        text = an.text[i - 1] if normalized else orig[i - 1]
         tag = f"  [drop: {rule}]" if action == "drop" else ""
         out.write(f"{mark}{i:>{width}}| {text}{tag}".rstrip() + "\n")

@@ -104,5 +104,5 @@ def relearn(corpus) -> dict:
     for f in corpus.docs():
         if f.hash in corpus.affected and f.hash not in out:
             a = corpus.stored_analysis(f)
-            out[f.hash] = sorted({k for k, _ in a.get("candidates", []) if k in corpus.recurring})
+            out[f.hash] = sorted({k for k, _ in a.candidates if k in corpus.recurring})
     return out

@@ -1,4 +1,7 @@
-"""The records that flow between the layers: read -> normalize -> clean -> stance."""
+"""The records that flow between the layers: read -> normalize -> clean -> stance,
+and those the index keeps (an Analysis, an ArticleStance, a FileRow). A record the
+index keeps as JSON has to_dict() and from_dict(), and from_dict(to_dict()) gives
+it back equal; the JSON is what the index stores (store.pack)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,6 +46,14 @@ class Meta:
     original_title: str | None = None
     title_line: int | None = None
 
+    def to_dict(self) -> dict:
+        return {"title": self.title, "source": self.source, "author": self.author, "published": self.published,
+                "original_title": self.original_title, "title_line": self.title_line}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Meta:
+        return cls(**d)
+
 
 @dataclass
 class Evidence:
@@ -56,18 +67,33 @@ class Evidence:
     def cite(self, path: str) -> str:
         return cite(path, self.line, self.end_line)
 
+    def to_dict(self) -> dict:
+        return {"line": self.line, "end_line": self.end_line, "side": self.side, "weight": self.weight,
+                "rules": list(self.rules), "text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Evidence:
+        return cls(d["line"], d["end_line"], d["side"], d["weight"], d["rules"], d["text"])
+
 
 @dataclass
 class Stance:
+    """An article's stance (stance.aggregate.explain); as the index keeps it and the
+    commands print it (analysis.stance_record), with the article's title, source and
+    date from its analysis."""
     label: str           # founder-ip | matrix | mixed | neutral
-    score: float         # [-1, 1], positive leaning founder-IP
+    score: float         # [-1, 1], positive leaning founder-IP (side_score)
     confidence: float    # [0, 1]: how sure the decision is (argued or not, and the side)
     founder: float       # total weight for the founder-IP side
     matrix: float        # total weight for the matrix side
-    entities: dict = field(default_factory=dict)
+    # entity -> {"mentions": int, "founder": float, "matrix": float, "score": float}
+    entities: dict[str, dict] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     topic: str = "off"   # on | off: is the article about a company's voice through people at all
     reason: str | None = None   # why neutral: off-topic | quoted-only | mentions-only | thin
+    title: str | None = None    # the article's (Meta), when the stance is an article's record
+    source: str | None = None
+    published: str | None = None
 
     def to_dict(self) -> dict:
         # dataclasses.asdict deep-copies field by field, a tenth of scoring time.
@@ -75,8 +101,77 @@ class Stance:
                 "topic": self.topic, "reason": self.reason,
                 "founder": self.founder, "matrix": self.matrix,
                 "entities": {k: dict(v) for k, v in self.entities.items()},
-                "evidence": [{"line": e.line, "end_line": e.end_line, "side": e.side, "weight": e.weight,
-                              "rules": list(e.rules), "text": e.text} for e in self.evidence]}
+                "evidence": [e.to_dict() for e in self.evidence],
+                "title": self.title, "source": self.source, "published": self.published}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Stance:
+        return cls(d["label"], d["score"], d["confidence"], d["founder"], d["matrix"], d["entities"],
+                   [Evidence.from_dict(e) for e in d["evidence"]], topic=d["topic"], reason=d["reason"],
+                   title=d["title"], source=d["source"], published=d["published"])
+
+
+# The stance record of an article, as the index keeps it and the commands read it.
+ArticleStance = Stance
+
+KEEP = "keep"           # the action of a line cleaning kept (Verdict.action)
+
+
+@dataclass
+class Analysis:
+    """One document's analysis (analysis.analyse_cleaned): a pure function of its bytes
+    and the settings, kept in the index as the JSON of to_dict(). The lists hold one
+    entry per line of the file, line number n at index n - 1."""
+    encoding: str
+    script: str              # as Document.script
+    size: int                # bytes
+    warnings: list[str]      # what decoding noticed
+    text: list[str]          # each line normalized (Line.text)
+    plain: list[str]         # ... and bare, as cleaning and stance read it (empty for a blank line)
+    damage: list[int]        # characters lost in each line (Line.damage)
+    # [action, rule] of each line (a Verdict without its number): keep | drop | blank and the
+    # rule that dropped it. Pairs as JSON has them, so unpacking a file of a million lines
+    # makes no million objects; learned furniture is dropped in place (analysis.drop_recurring).
+    verdicts: list[list[str]]
+    meta: Meta
+    outlet: str | None = None            # the portal that published it, when cleaning knows it
+    # For learning furniture over the corpus (learn.py): the keys (analysis.line_key) of its
+    # short lines, sorted; the (key, line number) of each short kept line outside the article's
+    # core, which is furniture if the corpus repeats it; the article's fingerprint, which its
+    # copies share.
+    keys: list[str] = field(default_factory=list)
+    candidates: list[tuple[str, int]] = field(default_factory=list)
+    fp: str = ""
+
+    def is_kept(self, i: int) -> bool:
+        """Whether line i + 1 is kept: part of the article."""
+        return self.verdicts[i][0] == KEEP
+
+    def kept(self) -> list[int]:
+        """The indexes (line number - 1) of the kept lines, in order: the article."""
+        return [i for i, v in enumerate(self.verdicts) if v[0] == KEEP]
+
+    def kept_text(self) -> str:
+        """The kept lines, bare, one a line: the text reposts are compared by."""
+        return "\n".join([self.plain[i] for i in self.kept()])
+
+    def damaged(self) -> list[int]:
+        """The numbers of the lines that lost characters."""
+        return [i + 1 for i, d in enumerate(self.damage) if d]
+
+    def to_dict(self) -> dict:
+        """The JSON form the index keeps; it shares this record's lists (not a copy)."""
+        return {"encoding": self.encoding, "script": self.script, "size": self.size, "warnings": self.warnings,
+                "text": self.text, "plain": self.plain, "damage": self.damage, "verdicts": self.verdicts,
+                "meta": self.meta.to_dict(), "outlet": self.outlet, "keys": self.keys,
+                "candidates": self.candidates, "fp": self.fp}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Analysis:
+        """The record of to_dict()'s JSON; it takes over d's lists."""
+        return cls(d["encoding"], d["script"], d["size"], d["warnings"], d["text"], d["plain"], d["damage"],
+                   d["verdicts"], Meta.from_dict(d["meta"]), d["outlet"], d["keys"],
+                   [(k, n) for k, n in d["candidates"]], d["fp"])
 
 
 class FileRow(NamedTuple):

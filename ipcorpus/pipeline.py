@@ -15,8 +15,9 @@ from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stanc
 from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason, time_limit
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.learn import learn, relearn
+from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
-from ipcorpus.store import Store, default_db_path, pack, pack_analysis, unpack
+from ipcorpus.store import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
 BATCH = 100
@@ -87,7 +88,7 @@ class FileResult:
     hash: str | None = None
     packed: dict | None = None      # the packed analysis, kept here only without an index
     fp: str | None = None           # the article's fingerprint, when analysed in this run
-    stance: dict | None = None
+    stance: ArticleStance | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,15 +120,15 @@ class Corpus:
             return json.loads(f.packed["stats"])
         return self.store.stats(f.hash, self.version)
 
-    def stored_analysis(self, f: FileResult) -> dict:
+    def stored_analysis(self, f: FileResult) -> Analysis:
         """The document's analysis as analysed, learned furniture not dropped (a fresh copy)."""
-        a = unpack(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
+        a = unpack_analysis(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
         if a is None:
             # Another run with other settings rewrote these files' entries meanwhile.
             raise IpcorpusError(f"index {self.store.path} changed during this run; run the command again")
         return a
 
-    def analysis(self, f: FileResult) -> dict:
+    def analysis(self, f: FileResult) -> Analysis:
         """The document's analysis with learned furniture dropped (a fresh copy)."""
         a = self.stored_analysis(f)
         if f.hash in self.affected:
@@ -142,17 +143,17 @@ class Corpus:
             self._learned_keys = got if got is not None else relearn(self)
         return self._learned_keys.get(h, [])
 
-    def stance(self, f: FileResult) -> dict:
+    def stance(self, f: FileResult) -> ArticleStance:
         """The document's stance, scored once with its learned furniture dropped
         (_settle); scored here only if that pass could not (a broken pool)."""
         if f.stance is None:
             sig = self.affected.get(f.hash, "")
             blob = self.stances.get(f.hash)
-            st = unpack(blob) if blob is not None else \
+            st = unpack_stance(blob) if blob is not None else \
                 self.store.stance(f.hash, self.version, sig) if self.store is not None else None
             if st is None:
                 st = stance_record(self.analysis(f), self.options.lexicons)
-                self.stances[f.hash] = pack(st)
+                self.stances[f.hash] = pack_stance(st)
                 if self.store is not None:
                     self.store.set_stances(self.version, [(f.hash, sig, self.stances[f.hash])])
             f.stance = st
@@ -253,10 +254,10 @@ def _stance_job(job):
     dropped, or an error string."""
     blob, keys = job
     try:
-        analysis = unpack(blob)
+        analysis = unpack_analysis(blob)
         if keys:
             drop_recurring(analysis, set(keys))
-        return pack(stance_record(analysis, _W["opts"].lexicons))
+        return pack_stance(stance_record(analysis, _W["opts"].lexicons))
     except Exception as e:  # noqa: BLE001 - left to Corpus.stance, which reports it
         return f"internal error: {type(e).__name__}: {e}"
 

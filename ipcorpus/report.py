@@ -47,16 +47,15 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
     for f in docs:
         a = corpus.analysis(f)
         s = stance_record(corpus, f, evidence=10 ** 6)
-        kept = [a["plain"][i] for i, (action, _) in enumerate(a["verdicts"]) if action == "keep"]
         published = s.get("published")
         recs.append({
-            "path": s["path"], "title": s["title"], "source": s["source"], "portal": a.get("outlet"),
+            "path": s["path"], "title": s["title"], "source": s["source"], "portal": a.outlet,
             "published": published, "month": _month(published), "label": s["label"], "score": s["score"],
             "topic": s.get("topic"), "reason": s.get("reason"),
             "founder": s["founder"], "matrix": s["matrix"], "entities": s["entities"], "evidence": s["evidence"],
-            "kept_text": "\n".join(kept), "kept_lines": len(kept),
-            "damaged": [i + 1 for i, d in enumerate(a["damage"]) if d],
-            "script": a["script"], "encoding": a["encoding"],
+            "kept_text": a.kept_text(), "kept_lines": len(a.kept()),
+            "damaged": a.damaged(),
+            "script": a.script, "encoding": a.encoding,
         })
 
     # Articles: documents with kept text, copies folded into their earliest dated copy.

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.models import FileRow
+from ipcorpus.models import Analysis, ArticleStance, FileRow
 
 SCHEMA_VERSION = 9
 CONFIG_NAME = "ipcorpus.toml"     # a corpus's settings (config.py); its folder is the corpus root
@@ -64,19 +64,31 @@ def unpack(blob: bytes):
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
-def pack_analysis(analysis: dict) -> dict:
+def pack_analysis(analysis: Analysis) -> dict:
     """What the index keeps of an analysis, ready to write (made by the worker that
     analysed it, so the run's main process only inserts rows)."""
-    return {"blob": pack(analysis), "stats": json.dumps(stats_of(analysis)),
-            "keys": analysis.get("keys", []), "fp": analysis.get("fp", "")}
+    return {"blob": pack(analysis.to_dict()), "stats": json.dumps(stats_of(analysis)),
+            "keys": analysis.keys, "fp": analysis.fp}
 
 
-def stats_of(analysis: dict) -> dict:
+def unpack_analysis(blob: bytes) -> Analysis:
+    return Analysis.from_dict(unpack(blob))
+
+
+def pack_stance(stance: ArticleStance) -> bytes:
+    return pack(stance.to_dict())
+
+
+def unpack_stance(blob: bytes) -> ArticleStance:
+    return ArticleStance.from_dict(unpack(blob))
+
+
+def stats_of(analysis: Analysis) -> dict:
     """The few numbers a summary needs, kept apart so it need not unpack analyses."""
-    acts = [a for a, _ in analysis["verdicts"]]
-    return {"encoding": analysis["encoding"], "script": analysis["script"], "lines": len(acts),
-            "kept": acts.count("keep"), "dropped": acts.count("drop"), "blank": acts.count("blank"),
-            "damaged": sum(1 for d in analysis["damage"] if d)}
+    acts = [v[0] for v in analysis.verdicts]
+    return {"encoding": analysis.encoding, "script": analysis.script, "lines": len(acts),
+            "kept": len(analysis.kept()), "dropped": acts.count("drop"), "blank": acts.count("blank"),
+            "damaged": len(analysis.damaged())}
 
 
 def user_cache_dir() -> str:
@@ -367,7 +379,8 @@ class Store:
         """Write a batch of results in one transaction: analysis first, then the file
         row that points at it, so an interrupted run never leaves a file marked as
         analysed without its analysis. An ok record carries its analysis packed
-        (pack_analysis) or as "analysis", and may carry its stance."""
+        (pack_analysis) or as "analysis" (an Analysis), and may carry its "stance"
+        (an ArticleStance)."""
         try:
             with self._writing():
                 keys = []
@@ -377,8 +390,8 @@ class Store:
                         self.db.execute("INSERT OR REPLACE INTO analyses "
                                         "(hash, version, blob, stance, stats, fp, keys) VALUES (?,?,?,?,?,?,?)",
                                         (r["hash"], version, p["blob"],
-                                         pack(r["stance"]) if r.get("stance") is not None else None, p["stats"],
-                                         p["fp"], "\n".join(p["keys"])))
+                                         pack_stance(r["stance"]) if r.get("stance") is not None else None,
+                                         p["stats"], p["fp"], "\n".join(p["keys"])))
                         keys += [(k, version, r["hash"], p["fp"]) for k in p["keys"]]
                     self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
                                     (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
@@ -429,13 +442,14 @@ class Store:
         row = self.db.execute("SELECT stats FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
-    def analysis(self, h: str, version: str):
+    def analysis(self, h: str, version: str) -> tuple[Analysis | None, ArticleStance | None]:
+        """The analysis of a document and its plain stance (None when not kept)."""
         row = self.db.execute("SELECT blob, stance FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         if row is None:
             return None, None
-        return unpack(row[0]), (unpack(row[1]) if row[1] is not None else None)
+        return unpack_analysis(row[0]), (unpack_stance(row[1]) if row[1] is not None else None)
 
-    def stance(self, h: str, version: str, sig: str = ""):
+    def stance(self, h: str, version: str, sig: str = "") -> ArticleStance | None:
         """The stance record of a document; with a recurring-furniture signature, the
         one computed for that signature (None when it must be recomputed)."""
         row = self.db.execute("SELECT stance, rsig, rstance FROM analyses WHERE hash=? AND version=?",
@@ -443,13 +457,13 @@ class Store:
         if row is None:
             return None
         if not sig:
-            return unpack(row[0]) if row[0] is not None else None
+            return unpack_stance(row[0]) if row[0] is not None else None
         if row[1] == sig and row[2] is not None:
-            return unpack(row[2])
+            return unpack_stance(row[2])
         return None
 
     def blob(self, h: str, version: str) -> bytes | None:
-        """The packed analysis (see unpack)."""
+        """The packed analysis (see unpack_analysis)."""
         row = self.db.execute("SELECT blob FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return row[0] if row else None
 

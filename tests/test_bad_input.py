@@ -33,8 +33,8 @@ def by_name(corpus):
 def assert_good_analysed(corpus):
     good = by_name(corpus)["good.txt"]
     assert good.ok
-    assert corpus.stance(good)["label"] in ("founder-ip", "matrix", "mixed", "neutral")
-    assert any(a == "keep" for a, _ in corpus.analysis(good)["verdicts"])
+    assert corpus.stance(good).label in ("founder-ip", "matrix", "mixed", "neutral")
+    assert corpus.analysis(good).kept()
 
 
 def run_both(root, **kw):
@@ -122,7 +122,7 @@ def test_fifty_megabyte_file(tmp_path):
     f = by_name(c)["big.txt"]
     # Analysed, or cleanly reported; never an exception, and the run goes on.
     if f.ok:
-        assert len(c.analysis(f)["verdicts"]) >= 50 * 1024 * 1024 // len(para)
+        assert len(c.analysis(f).verdicts) >= 50 * 1024 * 1024 // len(para)
     else:
         assert f.error and not f.error.startswith("internal error")
     assert_good_analysed(c)
@@ -135,7 +135,7 @@ def test_long_single_line(tmp_path):
     c = run([str(corpus_with(tmp_path, {"oneline.txt": line}))], Options(jobs=1, no_cache=True))
     f = by_name(c)["oneline.txt"]
     assert f.ok
-    assert len(c.analysis(f)["verdicts"]) == 1
+    assert len(c.analysis(f).verdicts) == 1
     assert_good_analysed(c)
 
 
@@ -149,7 +149,7 @@ def test_awkward_file_names(tmp_path, name):
     f = by_name(c)[name]
     assert f.ok, f.error
     assert f.path == os.path.join(str(tmp_path / "c"), name)
-    assert any(t == "高管、工程师和销售的账号矩阵能分散风险，这才是更稳妥的做法。" for t in c.analysis(f)["text"])
+    assert any(t == "高管、工程师和销售的账号矩阵能分散风险，这才是更稳妥的做法。" for t in c.analysis(f).text)
     assert_good_analysed(c)
 
 
@@ -247,5 +247,5 @@ def test_one_bad_file_never_stops_the_run(tmp_path, monkeypatch, jobs):
     assert "RuntimeError" in got["boom.txt"].error
     assert {n for n, f in got.items() if f.ok} == {"good.txt", "ok0.txt", "ok1.txt", "ok2.txt", "ok3.txt"}
     for f in c.docs():
-        assert c.stance(f)["label"]
+        assert c.stance(f).label
     assert_good_analysed(c)

@@ -102,7 +102,7 @@ def test_no_cache_writes_no_index(tmp_path):
     corpus = run([str(c)], Options(jobs=1, no_cache=True))
     assert corpus.store is None
     assert [f.status for f in corpus.files] == ["new", "new"]
-    assert all(corpus.analysis(f)["verdicts"] and corpus.stance(f)["label"] for f in corpus.files)
+    assert all(corpus.analysis(f).verdicts and corpus.stance(f).label for f in corpus.files)
     assert not (c / ".ipcorpus").exists()
     assert not list(tmp_path.rglob("*.sqlite*"))
     after = set(os.listdir(user_cache_dir())) if os.path.isdir(user_cache_dir()) else set()
@@ -140,7 +140,7 @@ def test_second_run_is_all_unchanged_without_analysis(tmp_path, spy):
     # The cached results are the same as the fresh ones.
     for a, b in zip(first.files, second.files, strict=True):
         assert a.hash == b.hash
-        assert second.analysis(b)["verdicts"] == first.analysis(a)["verdicts"]
+        assert second.analysis(b).verdicts == first.analysis(a).verdicts
         assert second.stance(b) == first.stance(a)
 
 
@@ -178,7 +178,7 @@ def test_changed_content_is_reanalysed(tmp_path, spy):
     first = run([str(c)], Options(jobs=1))
     target = c / SMALL[0]
     old = next(f for f in first.files if f.path == str(target))
-    old_lines = len(first.analysis(old)["text"])
+    old_lines = len(first.analysis(old).text)
     with open(target, "ab") as fh:
         fh.write("\n小米还要继续做账号矩阵，高管和工程师一起发声。\n".encode())
     _bump_mtime(target)
@@ -190,7 +190,7 @@ def test_changed_content_is_reanalysed(tmp_path, spy):
     assert spy == [str(target)]
     new = next(f for f in corpus.files if f.path == str(target))
     assert new.hash != old.hash
-    assert len(corpus.analysis(new)["text"]) > old_lines
+    assert len(corpus.analysis(new).text) > old_lines
 
 
 def test_deleted_files_are_pruned(tmp_path):
@@ -324,7 +324,7 @@ def scored(monkeypatch):
     real = pipeline.stance_record
 
     def counting(analysis, *args, **kwargs):
-        calls.append(len(analysis["text"]))
+        calls.append(len(analysis.text))
         return real(analysis, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "stance_record", counting)
@@ -356,8 +356,8 @@ def test_each_document_scored_once_after_learning(tmp_path, scored):
     # The stances read back are those scored with the furniture dropped.
     for f in corpus.docs():
         a = corpus.analysis(f)
-        kept = {e["line"] for e in corpus.stance(f)["evidence"]}
-        assert all(a["verdicts"][ln - 1][0] == "keep" for ln in kept)
+        kept = {e.line for e in corpus.stance(f).evidence}
+        assert all(a.is_kept(ln - 1) for ln in kept)
     scored.clear()
     again = run([str(c)], Options(jobs=1))
     assert [again.stance(f) for f in again.docs()] == [corpus.stance(f) for f in corpus.docs()]

@@ -29,6 +29,7 @@ from ipcorpus.analysis import analyse_bytes
 from ipcorpus.cli import app
 from ipcorpus.document import document_from_bytes
 from ipcorpus.errors import InputError
+from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.noise.rules import make_ruleset
 from ipcorpus.source import decode, split_lines
 
@@ -102,19 +103,19 @@ def test_decoding_never_raises_and_keeps_every_line_break(parts):
 
 
 # -- the whole analysis of one file ----------------------------------------------------------
-def _check_analysis(a: dict, stance: dict, n: int):
-    assert len(a["verdicts"]) == n, "one verdict per original line"
-    assert len(a["text"]) == len(a["plain"]) == len(a["damage"]) == n
-    for i, (action, rule) in enumerate(a["verdicts"]):
+def _check_analysis(a: Analysis, stance: ArticleStance, n: int):
+    assert len(a.verdicts) == n, "one verdict per original line"
+    assert len(a.text) == len(a.plain) == len(a.damage) == n
+    for i, (action, rule) in enumerate(a.verdicts):
         assert action in ("keep", "drop", "blank")
         assert bool(rule) == (action == "drop")
         # Normalization and cleaning never put a line break into a line.
-        assert not re.search(r"[\r\n]", a["text"][i]) and not re.search(r"[\r\n]", a["plain"][i])
-    for e in stance["evidence"]:
-        assert 1 <= e["line"] <= e["end_line"] <= n
-        assert all(a["verdicts"][k - 1][0] == "keep" for k in range(e["line"], e["end_line"] + 1)), e
-    assert stance["label"] in ("founder-ip", "matrix", "mixed", "neutral")
-    assert -1.0 <= stance["score"] <= 1.0
+        assert not re.search(r"[\r\n]", a.text[i]) and not re.search(r"[\r\n]", a.plain[i])
+    for e in stance.evidence:
+        assert 1 <= e.line <= e.end_line <= n
+        assert all(a.is_kept(k - 1) for k in range(e.line, e.end_line + 1)), e
+    assert stance.label in ("founder-ip", "matrix", "mixed", "neutral")
+    assert -1.0 <= stance.score <= 1.0
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,7 +131,7 @@ def test_every_line_one_verdict_in_every_encoding_and_convention(lines, nl, fina
         assert "empty" in str(e) or "binary" in str(e) or "undecodable" in str(e), e
         return
     _check_analysis(a, stance, len(lines))
-    if a["encoding"] == enc != "big5":
+    if a.encoding == enc != "big5":
         # Read in the encoding it was written in, every line is the original, unchanged
         # (big5 wrote `?` for what it cannot hold).
         assert [ln.original for ln in document_from_bytes("x.txt", data).lines] == lines
@@ -164,7 +165,7 @@ def test_mixed_encodings_in_one_file(parts, nl):
     one encoding reads it; never refused, never a line dropped."""
     data = nl.encode("ascii").join(_encode(t, enc) for t, enc in parts)
     a, stance = analyse_bytes("x.txt", data, RULES)
-    assert len(a["verdicts"]) == len(parts) == _byte_lines(data, a["encoding"])
+    assert len(a.verdicts) == len(parts) == _byte_lines(data, a.encoding)
     _check_analysis(a, stance, len(parts))
 
 

@@ -1,7 +1,17 @@
 """The records between the stages (ipcorpus/models.py): each round-trips through the
 form the index keeps it in, and what is computed from them is computed once."""
-from ipcorpus.models import FileRow, side_score
-from ipcorpus.store import Store
+import json
+from dataclasses import fields
+
+import pytest
+
+from conftest import SAMPLE
+
+from ipcorpus.analysis import analyse_bytes, article_units, drop_recurring
+from ipcorpus.document import document_from_bytes
+from ipcorpus.models import Analysis, ArticleStance, Evidence, FileRow, Meta, side_score
+from ipcorpus.noise.clean import clean
+from ipcorpus.store import Store, pack_analysis, pack_stance, unpack, unpack_analysis, unpack_stance
 
 
 # -- FileRow ----------------------------------------------------------------------
@@ -28,3 +38,68 @@ def test_side_score():
     assert side_score(1.0, 1.0) == 0.0
     assert side_score(2.0, 1.0) == round(1 / 4, 3)
     assert side_score(1.234567, 0.0) == round(1.234567 / 2.234567, 3)
+
+
+# -- Analysis and ArticleStance ---------------------------------------------------
+ANALYSIS_KEYS = ["encoding", "script", "size", "warnings", "text", "plain", "damage", "verdicts", "meta", "outlet",
+                 "keys", "candidates", "fp"]
+STANCE_KEYS = ["label", "score", "confidence", "topic", "reason", "founder", "matrix", "entities", "evidence",
+               "title", "source", "published"]
+
+
+@pytest.fixture(scope="module")
+def analysed():
+    """(path, Analysis, ArticleStance) of every sample article."""
+    out = []
+    for p in sorted(SAMPLE.rglob("*.txt")):
+        if ".ipcorpus" not in p.parts:
+            a, st = analyse_bytes(str(p), p.read_bytes())
+            out.append((p, a, st))
+    assert len(out) >= 10
+    return out
+
+
+def test_analysis_round_trips_through_the_index_form(analysed):
+    for p, a, _ in analysed:
+        d = a.to_dict()
+        # The stored form: the keys and their order of the analysis dict it replaced.
+        assert list(d) == ANALYSIS_KEYS and list(d["meta"]) == [f.name for f in fields(Meta)], p
+        assert Analysis.from_dict(d) == a, p
+        assert Analysis.from_dict(json.loads(json.dumps(d, ensure_ascii=False))) == a, p
+        assert unpack_analysis(pack_analysis(a)["blob"]) == a, p
+        assert unpack(pack_analysis(a)["blob"]) == json.loads(json.dumps(d)), p
+
+
+def test_stance_round_trips_through_the_index_form(analysed):
+    assert any(st.evidence and st.entities for _, _, st in analysed)
+    for p, a, st in analysed:
+        d = st.to_dict()
+        assert list(d) == STANCE_KEYS, p
+        assert (st.title, st.source, st.published) == (a.meta.title, a.meta.source, a.meta.published), p
+        assert ArticleStance.from_dict(d) == st, p
+        assert ArticleStance.from_dict(json.loads(json.dumps(d, ensure_ascii=False))) == st, p
+        assert unpack_stance(pack_stance(st)) == st, p
+        for e in st.evidence:
+            assert Evidence.from_dict(e.to_dict()) == e
+
+
+def test_the_kept_lines_are_those_cleaning_kept(analysed):
+    for p, a, st in analysed:
+        kept = [i for i, (action, _) in enumerate(a.verdicts) if action == "keep"]
+        assert a.kept() == kept and kept, p
+        assert [i for i in range(len(a.verdicts)) if a.is_kept(i)] == kept, p
+        cleaned = clean(document_from_bytes(str(p), p.read_bytes()))
+        assert kept == [v.line - 1 for v in cleaned.verdicts if v.action == "keep"], p
+        assert a.kept_text() == "\n".join(a.plain[i] for i in kept), p
+        # Stance reads the kept lines only; so does every evidence it cites.
+        assert {u.line - 1 for u in article_units(a)} <= set(kept), p
+        assert all(a.is_kept(e.line - 1) for e in st.evidence), p
+        assert a.damaged() == [i + 1 for i, n in enumerate(a.damage) if n], p
+
+
+def test_learned_furniture_leaves_the_kept_lines():
+    a = Analysis("utf-8", "simplified", 0, [], ["a", "b", "c"], ["a", "b", "c"], [0, 0, 0],
+                 [["keep", ""], ["keep", ""], ["drop", "nav"]], Meta(), candidates=[("bb", 2), ("cc", 3)])
+    assert not drop_recurring(a, {"cc"})                  # line 3 was dropped already
+    assert drop_recurring(a, {"bb"})
+    assert a.kept() == [0] and a.verdicts[1] == ["drop", "recurring"] and a.kept_text() == "a"

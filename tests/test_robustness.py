@@ -228,9 +228,9 @@ def test_hostile_text_takes_linear_time_and_gets_a_verdict(name, rules):
     assert t4 < 8 * t1 + 1.0, f"{name}: {t1:.2f}s for n={n}, {t4:.2f}s for 4n: not linear"
     for data, a in ((small, a1), (big, a4)):
         lines = len(split_lines(decode(data).text))
-        assert len(a["verdicts"]) == lines                      # one verdict per line, none lost
-        assert all(v in ("keep", "drop", "blank") for v, _ in a["verdicts"])
-    assert s4["label"] in ("founder-ip", "matrix", "mixed", "neutral") and -1 <= s4["score"] <= 1
+        assert len(a.verdicts) == lines                      # one verdict per line, none lost
+        assert all(v in ("keep", "drop", "blank") for v, _ in a.verdicts)
+    assert s4.label in ("founder-ip", "matrix", "mixed", "neutral") and -1 <= s4.score <= 1
 
 
 @pytest.mark.parametrize("unit,n", [("从个人IP转向账号矩阵", 5000), ("个人IP远超账号矩阵，", 4000),
@@ -547,7 +547,7 @@ def test_file_changed_between_listing_and_reading(tmp_path, monkeypatch, when):
     second = run([str(root)], Options(jobs=1))
     live = next(x for x in second.files if x.path.endswith("live.txt"))
     assert live.status == ("unchanged" if when == "before-read" else "changed")
-    assert len(second.analysis(live)["verdicts"]) == 3          # the file as it is now
+    assert len(second.analysis(live).verdicts) == 3          # the file as it is now
     assert {x.status for x in run([str(root)], Options(jobs=1)).files} == {"unchanged"}
 
 

@@ -6,17 +6,22 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ipcorpus import store as store_mod
+from ipcorpus.models import Analysis, ArticleStance, Meta
 from ipcorpus.store import SCHEMA_VERSION, Store, default_db_path, pack, unpack, user_cache_dir
 
 
 def _analysis(n=3):
-    return {"encoding": "utf-8", "script": "simplified", "verdicts": [["keep", ""]] * n,
-            "damage": [0] * n, "keys": ["小米", "雷军"], "fp": "abc"}
+    return Analysis("utf-8", "simplified", 10, [], ["x"] * n, ["x"] * n, [0] * n, [["keep", ""]] * n, Meta(),
+                    keys=["小米", "雷军"], fp="abc")
+
+
+def _stance():
+    return ArticleStance("matrix", -0.5, 0.9, 0.0, 1.0)
 
 
 def _record(path, h="h1", **kw):
     r = {"path": path, "size": 10, "mtime_ns": 123, "hash": h, "status": "ok",
-         "analysis": _analysis(), "stance": {"label": "matrix"}}
+         "analysis": _analysis(), "stance": _stance()}
     r.update(kw)
     return r
 
@@ -218,10 +223,10 @@ def test_save_and_read_back(tmp_path):
                                  "status": "failed", "error": "binary file"}])
     rows = s.file_rows()
     assert rows["/a"][:4] == (10, 123, "h1", "ok")
-    assert rows["/b"][3:5] == ("failed", "binary file")
-    assert rows["/a"][5] == "v"
+    assert (rows["/b"].status, rows["/b"].error) == ("failed", "binary file")
+    assert rows["/a"].version == "v"
     a, stance = s.analysis("h1", "v")
-    assert a == _analysis() and stance == {"label": "matrix"}
+    assert a == _analysis() and stance == _stance()
     assert s.stats("h1", "v")["kept"] == 3
     assert s.analysis("nope", "v") == (None, None)
 

@@ -37,10 +37,6 @@ class Cleaned:
     meta: Meta = field(default_factory=Meta)
     outlet: str | None = None
 
-    def kept(self):
-        """(line number, plain text) of every kept line."""
-        return [(v.line, self.plain[v.line - 1]) for v in self.verdicts if v.action == "keep"]
-
     @property
     def counts(self) -> dict:
         c = {"keep": 0, "drop": 0, "blank": 0}
