@@ -143,7 +143,7 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
     for f in docs:
         a = corpus.analysis(f)
         orig = _original_lines(f.abspath)
-        verdicts, plain = a["verdicts"], a["plain"]
+        verdicts, plain = a.verdicts, a.plain
         prose = [i for i, (action, _) in enumerate(verdicts) if action == "keep" and is_prose(plain[i])]
         marked = suspects(plain, verdicts)
         for i, (action, _) in enumerate(verdicts):
