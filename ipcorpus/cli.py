@@ -113,34 +113,16 @@ LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repe
 
 
 def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=None, lexicon=None):
-    from ipcorpus.config import find_config, load_config
+    from ipcorpus.config import resolve
     from ipcorpus.pipeline import Options
-    from ipcorpus.source import DEFAULT_PATTERNS
     if db:
         from ipcorpus.store import check_db_folder
         check_db_folder(db)
-    cfg = load_config(find_config(paths, config))
-    corpus = cfg.get("corpus", {})
-    clean = cfg.get("clean", {})
-    patterns = tuple(glob or corpus.get("glob") or DEFAULT_PATTERNS)
-    keep = tuple(keep_rule or ()) + tuple(clean.get("keep_rules", ()))
-    drop = tuple(drop_rule or ()) + tuple(clean.get("drop_rules", ()))
-    lex = tuple(lexicon or ()) + tuple(cfg.get("stance", {}).get("lexicon", ()))
-    opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=patterns, keep_rules=keep, drop_rules=drop,
-                   user_rules=tuple(clean.get("rule", ())), lexicons=lex)
-    if "max_size" in corpus:
-        opts.max_bytes = int(corpus["max_size"])
-    if keep or drop or opts.user_rules:
-        # Validate rule names and patterns now, so a typo is a usage error up front.
-        from ipcorpus.noise.rules import make_ruleset
-        make_ruleset({"rule": list(opts.user_rules)} if opts.user_rules else None, keep, drop)
-    for path in lex:
-        if not os.path.isfile(path):
-            raise IpcorpusError(f"{path}: no such lexicon file")
-    if lex:
-        # A broken lexicon is a usage error up front, not a failure of every article.
-        from ipcorpus.stance.lexicon import get_lexicon
-        get_lexicon(lex)
+    s = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
+    opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=s.patterns, keep_rules=s.keep_rules,
+                   drop_rules=s.drop_rules, user_rules=s.user_rules, lexicons=s.lexicons)
+    if s.max_size is not None:
+        opts.max_bytes = s.max_size
     return opts
 
 

@@ -116,3 +116,48 @@ def test_paths_of_two_corpora_with_different_settings_are_refused(c4, tmp_path):
     assert "c4/ipcorpus.toml" in lines[0] and "other/ipcorpus.toml" in lines[0] and "--config" in lines[0]
     # --config settles it.
     invoke("clean", "c4/sub/a1.md", "other/b.md", "--no-cache", "--config", "c4/ipcorpus.toml")
+
+
+# -- item 17: settings are checked ------------------------------------------------------
+BAD_SETTINGS = [
+    ('[corpus]\nglobs = ["*.txt"]\n', ["unknown key 'corpus.globs'", "glob, max_size"]),
+    ('[clean]\nkeep_rule = ["share"]\n', ["unknown key 'clean.keep_rule'", "keep_rules"]),
+    ('[report]\ntop = 3\n', ["unknown table [report]", "[corpus], [clean], [stance]"]),
+    ('glob = ["*.txt"]\n', ["unknown key 'glob'", "[corpus]"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nmaxlen = 3\n', ["[[clean.rule]] 'x'", "unknown key 'maxlen'"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["([bad"]\n', ["[[clean.rule]] 'x'", "bad pattern"]),
+    ('[[clean.rule]]\nname = "x"\n', ["[[clean.rule]] 'x'", "patterns"]),
+    ('[[clean.rule]]\npatterns = ["^x$"]\n', ["[[clean.rule]] number 1", "name"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nzone = "middle"\n', ["'x'", "zone", "any, edge"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nmax_len = "long"\n', ["'x'", "max_len"]),
+    ('[clean]\nkeep_rules = ["nope"]\n', ["clean.keep_rules", "unknown rule 'nope'"]),
+    ('[clean]\ndrop_rules = "nope"\n', ["clean.drop_rules", "unknown rule 'nope'"]),
+    ('[corpus]\nglob = 3\n', ["corpus.glob", "string"]),
+    ('[corpus]\nmax_size = "lots"\n', ["corpus.max_size", "size"]),
+    ('[stance]\nlexicon = ["missing.toml"]\n', ["stance.lexicon", "missing.toml", "no such lexicon file"]),
+    ('corpus = 3\n', ["'corpus' must be the table [corpus]"]),
+]
+
+
+@pytest.mark.parametrize("toml,words", BAD_SETTINGS)
+def test_a_bad_setting_is_one_error_naming_the_file_and_the_key(c4, toml, words):
+    (c4 / "ipcorpus.toml").write_text(toml, encoding="utf-8")
+    for args in (["clean", "c4/sub/a1.md", "--no-cache"], ["stance", "c4", "--no-cache"],
+                 ["check", "c4/sub/a1.md", "--no-cache"]):
+        res = invoke(*args, code=2)
+        lines = res.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("ipcorpus: error: c4/ipcorpus.toml: "), lines
+        for w in words:
+            assert w in lines[0], (w, lines[0])
+    # `rules --config` reads the same file the same way (rule names and lexicons
+    # are checked where they are used).
+    if "unknown rule" not in words[-1] and "lexicon" not in words[0]:
+        res = invoke("rules", "--config", "c4/ipcorpus.toml", code=2)
+        assert res.stderr.startswith("ipcorpus: error: c4/ipcorpus.toml: ") and res.stderr.count("\n") == 1
+
+
+def test_settings_of_every_documented_kind_are_taken(c4):
+    (c4 / "more.txt").write_text(article(3), encoding="utf-8")
+    (c4 / "ipcorpus.toml").write_text(TOML + '\n[corpus]\nglob = "*.md"\nmax_size = "1M"\n', encoding="utf-8")
+    listed = json.loads(invoke("clean", "c4", "--no-cache", "--format", "json").stdout)
+    assert sorted(r["path"] for r in listed) == ["c4/sub/a1.md", "c4/sub/a2.md", "c4/top.md"]
