@@ -373,5 +373,43 @@ def check(paths: list[str] | None = typer.Argument(
                                  changed_since=changed_since, baseline=baseline, write_to=write_baseline))
 
 
+# config -------------------------------------------------------------------------
+@app.command("config")
+def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
+                None, show_default=False, help="Files or folders of articles (default: the current folder)."),
+            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+            glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
+            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+            lexicon: list[str] | None = LexiconOpt):
+    """The settings a command on these paths would use, and where each came from:
+    default, the ipcorpus.toml found at or above them (or named with --config), or the
+    command line. Nothing is read or written."""
+    from ipcorpus.commands import config_output
+    from ipcorpus.config import resolve
+    from ipcorpus.output import Out
+    _check_format(format)
+    out = Out(format, color)
+    paths = list(paths or ["."])
+    for p in paths:
+        if not os.path.lexists(p):
+            raise IpcorpusError(f"{_show(p)}: no such file or directory")
+    if db:
+        from ipcorpus.store import check_db_folder
+        check_db_folder(db)
+    settings = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
+    config_output(settings, _index_of(paths, db, no_cache, ctx.get_parameter_source("db")), out)
+
+
+def _index_of(paths, db, no_cache, source) -> tuple:
+    """(the index a run would use, where that came from), making nothing."""
+    if no_cache:
+        return None, "command line (--no-cache)"
+    if db:
+        return db, "IPCORPUS_DB" if source is not None and source.name == "ENVIRONMENT" else "command line"
+    from ipcorpus.store import default_db_path
+    path, note = default_db_path(paths, create=False)
+    return path, "default (the corpus folder is read-only: in the user cache)" if note else "default"
+
+
 def main():
     app(prog_name="ipcorpus")

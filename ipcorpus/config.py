@@ -167,6 +167,7 @@ def resolve(paths: list[str], config: str | None = None, glob=None, keep_rule=No
         return " + ".join((["command line"] if cli else []) + ([str(path)] if conf else [])) or "default"
 
     r = Resolved(config=path)
+    r.sources["config"] = "command line" if config else str(path) if path else "default"
     r.patterns = tuple(glob or corpus.get("glob") or DEFAULT_PATTERNS)
     r.sources["glob"] = origin(glob, not glob and corpus.get("glob"))
     r.keep_rules = tuple(keep_rule or ()) + tuple(clean.get("keep_rules", ()))

@@ -161,3 +161,53 @@ def test_settings_of_every_documented_kind_are_taken(c4):
     (c4 / "ipcorpus.toml").write_text(TOML + '\n[corpus]\nglob = "*.md"\nmax_size = "1M"\n', encoding="utf-8")
     listed = json.loads(invoke("clean", "c4", "--no-cache", "--format", "json").stdout)
     assert sorted(r["path"] for r in listed) == ["c4/sub/a1.md", "c4/sub/a2.md", "c4/top.md"]
+
+
+# -- item 17: `ipcorpus config` shows the effective settings and where each came from --
+def settings_of(*args) -> dict:
+    rows = json.loads(invoke("config", *args, "--format", "json").stdout)
+    assert [sorted(r) for r in rows] == [["setting", "source", "value"]] * len(rows)
+    return {r["setting"]: (r["value"], r["source"]) for r in rows}
+
+
+def test_config_shows_the_effective_settings_and_their_sources(c4, tmp_path, monkeypatch):
+    (c4 / "lex.toml").write_text('[matrix]\n"员工大使" = 1.0\n', encoding="utf-8")
+    with open(c4 / "ipcorpus.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[stance]\nlexicon = ["lex.toml"]\n')
+    got = settings_of("c4/sub")
+    assert got["config"] == ("c4/ipcorpus.toml", "found at or above the paths")
+    assert got["glob"] == (["*.txt", "*.md"], "default")
+    assert got["max_size"] == (100 * 1024 * 1024, "default")
+    assert got["keep_rules"] == (["bare-url"], "c4/ipcorpus.toml")
+    assert got["drop_rules"] == ([], "default")
+    assert got["rules"] == (["sponsor-line"], "c4/ipcorpus.toml")
+    assert got["lexicon"] == ([str(c4 / "lex.toml")], "c4/ipcorpus.toml")
+    assert got["index"] == ("c4/.ipcorpus/index.sqlite", "default")
+    assert not (c4 / ".ipcorpus").exists(), "config made the index folder"
+    # The command line adds to the file's lists and replaces its glob.
+    got = settings_of("c4/sub", "--keep-rule", "share", "--glob", "*.md", "--db", "idx.sqlite")
+    assert got["keep_rules"] == (["share", "bare-url"], "command line + c4/ipcorpus.toml")
+    assert got["glob"] == (["*.md"], "command line")
+    assert got["index"] == ("idx.sqlite", "command line")
+    monkeypatch.setenv("IPCORPUS_DB", "env.sqlite")
+    assert settings_of("c4")["index"] == ("env.sqlite", "IPCORPUS_DB")
+    assert settings_of("c4", "--no-cache")["index"] == (None, "command line (--no-cache)")
+    monkeypatch.delenv("IPCORPUS_DB")
+    # --config names the file; without any, everything is a default.
+    assert settings_of("c4", "--config", "c4/ipcorpus.toml")["config"] == ("c4/ipcorpus.toml", "command line")
+    (tmp_path / "plain").mkdir()
+    got = settings_of("plain")
+    assert got["config"] == (None, "none found")
+    assert {s for _, s in got.values()} == {"none found", "default"}
+
+
+def test_config_prints_tsv_when_piped_and_checks_what_it_shows(c4):
+    res = invoke("config", "c4")
+    lines = res.stdout.splitlines()
+    assert lines[0] == "setting\tvalue\tsource"
+    assert "keep_rules\tbare-url\tc4/ipcorpus.toml" in lines
+    (c4 / "ipcorpus.toml").write_text("[clean]\nkeep_rule = []\n", encoding="utf-8")
+    res = invoke("config", "c4", code=2)
+    assert res.stderr.startswith("ipcorpus: error: c4/ipcorpus.toml: unknown key 'clean.keep_rule'")
+    res = invoke("config", "missing", code=2)
+    assert res.stderr == "ipcorpus: error: missing: no such file or directory\n"
