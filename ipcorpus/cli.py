@@ -110,6 +110,8 @@ ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: the nea
 KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
 DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
 LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repeatable).")
+ListFilesOpt = typer.Option(False, "--list-files",
+                            help="Print the files the command would read, one per line, and exit.")
 
 
 def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=None, lexicon=None):
@@ -124,6 +126,19 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
     if s.max_size is not None:
         opts.max_bytes = s.max_size
     return opts
+
+
+def _list_files(paths, opts, out, files=None):
+    """--list-files: the files the glob takes, one per line, as `rg --files` lists
+    them; nothing taken is exit 1 with the usual note."""
+    from ipcorpus.output import nothing_matched
+    from ipcorpus.source import iter_paths
+    files = list(iter_paths(paths, opts.patterns)) if files is None else files
+    if not files:
+        out.note(nothing_matched(paths, opts.patterns))
+        raise typer.Exit(1)
+    out.write("".join(_show(f) + "\n" for f in files))
+    raise typer.Exit(0)
 
 
 def _check_format(fmt: str, allowed=None):
@@ -176,7 +191,8 @@ def _finish(corpus, hard: bool):
 def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt,
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
-           drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt):
+           drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt,
+           list_files: bool = ListFilesOpt):
     """Index articles (incrementally) and print a summary: files new / changed /
     unchanged / failed, encodings, scripts, lines and damaged lines."""
     from ipcorpus.commands import ingest_summary
@@ -184,6 +200,8 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
     _check_format(format)
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     if not corpus.files:
         from ipcorpus.output import nothing_matched
@@ -201,7 +219,8 @@ def clean(paths: list[str] = PathsArg,
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
           color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
-          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt):
+          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+          list_files: bool = ListFilesOpt):
     """Strip portal noise: the article alone, one line per kept line. Nothing is
     edited; every dropped line names the rule that dropped it."""
     from ipcorpus.commands import clean_output
@@ -209,6 +228,8 @@ def clean(paths: list[str] = PathsArg,
     _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
     out = Out("tsv" if format == "text" else format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
+    if list_files:
+        _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
     clean_output(corpus, out, format, original=original, explain=explain)
@@ -228,7 +249,7 @@ def stance(paths: list[str] = PathsArg,
            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-           lexicon: list[str] | None = LexiconOpt):
+           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
     from ipcorpus.commands import LABELS, stance_output
@@ -241,6 +262,8 @@ def stance(paths: list[str] = PathsArg,
         raise IpcorpusError(f"unknown --by '{by}' (choose from entity)")
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
     from ipcorpus.commands import stance_pieces
@@ -299,7 +322,7 @@ def report(paths: list[str] = PathsArg,
            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-           lexicon: list[str] | None = LexiconOpt):
+           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """The corpus brief: stance shares over unique articles (reposts counted once),
     reposts, breakdowns by source, portal, month and entity, the strongest voices per
     side with citations and keywords, and the corpus health. tsv/csv give every figure
@@ -310,6 +333,8 @@ def report(paths: list[str] = PathsArg,
     _check_format(format)
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, opts, out)
     if html:
         from ipcorpus.outfile import check_target
         check_target(html, "html", paths, opts.patterns, force)
@@ -354,7 +379,7 @@ def check(paths: list[str] | None = typer.Argument(
           db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-          lexicon: list[str] | None = LexiconOpt):
+          lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """Check articles for CI: unreadable, empty, all-noise or damaged files, furniture
     left in the text, reposts. One finding per line on stdout, a summary on stderr.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
@@ -366,11 +391,27 @@ def check(paths: list[str] | None = typer.Argument(
                             require_stance=require_stance, max_size=chk.parse_size(max_size))
     paths = list(paths or ["."])
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _check_list_files(paths, opts, changed_since)
     if write_baseline:
         from ipcorpus.outfile import check_target
         check_target(write_baseline, "baseline", paths, opts.patterns, force)
     raise typer.Exit(chk.command(paths, opts, Out(format), format, settings, exit_zero=exit_zero,
                                  changed_since=changed_since, baseline=baseline, write_to=write_baseline))
+
+
+def _check_list_files(paths, opts, changed_since):
+    """check --list-files: with --changed-since, only the changed files (none is a pass)."""
+    from ipcorpus.output import Out
+    out = Out("tsv")
+    if changed_since is None:
+        _list_files(paths, opts, out)
+    from ipcorpus.check import changed_files
+    files = changed_files(changed_since, paths, opts.patterns)
+    if not files:
+        out.note(f"ipcorpus: note: no article files added or modified since {changed_since}")
+        raise typer.Exit(0)
+    _list_files(paths, opts, out, files)
 
 
 # config -------------------------------------------------------------------------
@@ -380,7 +421,7 @@ def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
             format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
             glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
             keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-            lexicon: list[str] | None = LexiconOpt):
+            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """The settings a command on these paths would use, and where each came from:
     default, the ipcorpus.toml found at or above them (or named with --config), or the
     command line. Nothing is read or written."""
@@ -397,6 +438,8 @@ def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
         from ipcorpus.store import check_db_folder
         check_db_folder(db)
     settings = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, settings, out)
     config_output(settings, _index_of(paths, db, no_cache, ctx.get_parameter_source("db")), out)
 
 

@@ -1,6 +1,8 @@
 """ipcorpus.toml: found the way the index is (walking up from each path to the corpus
 root), checked key by key, and shown with where each setting came from."""
 import json
+import shutil
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -211,3 +213,35 @@ def test_config_prints_tsv_when_piped_and_checks_what_it_shows(c4):
     assert res.stderr.startswith("ipcorpus: error: c4/ipcorpus.toml: unknown key 'clean.keep_rule'")
     res = invoke("config", "missing", code=2)
     assert res.stderr == "ipcorpus: error: missing: no such file or directory\n"
+
+
+# -- item 17: --list-files prints what the glob takes ------------------------------------
+PATH_COMMANDS = ("ingest", "clean", "stance", "report", "check", "config")
+
+
+@pytest.mark.parametrize("cmd", PATH_COMMANDS)
+def test_list_files_prints_the_files_taken_and_reads_nothing(c4, cmd):
+    (c4 / "notes.rst").write_text("not an article\n", encoding="utf-8")
+    (c4 / ".hidden").mkdir()
+    (c4 / ".hidden" / "h.md").write_text(article(3), encoding="utf-8")
+    res = invoke(cmd, "c4", "--list-files")
+    assert res.stdout.splitlines() == ["c4/top.md", "c4/sub/a1.md", "c4/sub/a2.md"] and res.stderr == ""
+    assert not (c4 / ".ipcorpus").exists()
+    # The glob (here the command line's), and a file named whatever its name.
+    res = invoke(cmd, "c4", "c4/sub/a1.md", "--glob", "*.rst", "--list-files")
+    assert res.stdout.splitlines() == ["c4/notes.rst", "c4/sub/a1.md"]
+    # Nothing taken is not success (rg --files): the usual note, exit 1.
+    res = invoke(cmd, "c4", "--glob", "*.none", "--list-files", code=1)
+    assert res.stdout == "" and res.stderr.startswith("ipcorpus: no files matched: ")
+
+
+def test_list_files_of_check_lists_the_changed_files_only(c4, monkeypatch):
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(c4.parent))
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t",
+                                                             "commit", "-q", "-m", "corpus"]):
+        subprocess.run(["git", *args], cwd=c4, check=True)
+    (c4 / "sub" / "new.md").write_text(article(3), encoding="utf-8")
+    res = invoke("check", "c4", "--changed-since", "main", "--list-files")
+    assert res.stdout.splitlines() == ["c4/sub/new.md"]
