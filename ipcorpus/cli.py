@@ -122,43 +122,37 @@ ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: the nea
 KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
 DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
 LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repeatable).")
+ListFilesOpt = typer.Option(False, "--list-files",
+                            help="Print the files the command would read, one per line, and exit.")
 
 
 def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=None, lexicon=None):
-    from ipcorpus.config import find_config, load_config
+    from ipcorpus.config import resolve
     from ipcorpus.pipeline import Options
-    from ipcorpus.source import DEFAULT_PATTERNS
     if db:
         from ipcorpus.store import check_db_folder
         check_db_folder(db)
-    cfg_path = find_config(paths, config)
-    cfg = load_config(cfg_path)
-    corpus = cfg.get("corpus", {})
-    clean = cfg.get("clean", {})
-    patterns = tuple(glob or corpus.get("glob") or DEFAULT_PATTERNS)
-    keep = tuple(keep_rule or ()) + tuple(clean.get("keep_rules", ()))
-    drop = tuple(drop_rule or ()) + tuple(clean.get("drop_rules", ()))
-    lex = tuple(lexicon or ()) + tuple(cfg.get("stance", {}).get("lexicon", ()))
-    opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=patterns, keep_rules=keep, drop_rules=drop,
-                   user_rules=tuple(clean.get("rule", ())), lexicons=lex)
-    if "max_size" in corpus:
-        opts.max_bytes = int(corpus["max_size"])
-    if "time_limit" in corpus:
-        from ipcorpus.budget import parse_seconds
-        opts.time_limit = parse_seconds(corpus["time_limit"], f"{cfg_path}: [corpus]")
-    if keep or drop or opts.user_rules:
-        # Validate rule names and patterns now (one that could take exponential time
-        # too), so a typo is a usage error up front.
-        from ipcorpus.noise.rules import make_ruleset
-        make_ruleset({"rule": list(opts.user_rules), "file": cfg_path} if opts.user_rules else None, keep, drop)
-    for path in lex:
-        if not os.path.isfile(path):
-            raise IpcorpusError(f"{path}: no such lexicon file")
-    if lex:
-        # A broken lexicon is a usage error up front, not a failure of every article.
-        from ipcorpus.stance.lexicon import get_lexicon
-        get_lexicon(lex)
+    s = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
+    opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=s.patterns, keep_rules=s.keep_rules,
+                   drop_rules=s.drop_rules, user_rules=s.user_rules, lexicons=s.lexicons)
+    if s.max_size is not None:
+        opts.max_bytes = s.max_size
+    if s.time_limit is not None:
+        opts.time_limit = s.time_limit
     return opts
+
+
+def _list_files(paths, opts, out, files=None):
+    """--list-files: the files the glob takes, one per line, as `rg --files` lists
+    them; nothing taken is exit 1 with the usual note."""
+    from ipcorpus.output import nothing_matched
+    from ipcorpus.source import iter_paths
+    files = list(iter_paths(paths, opts.patterns)) if files is None else files
+    if not files:
+        out.note(nothing_matched(paths, opts.patterns))
+        raise typer.Exit(1)
+    out.write("".join(_show(f) + "\n" for f in files))
+    raise typer.Exit(0)
 
 
 def _check_format(fmt: str, allowed=None):
@@ -211,7 +205,8 @@ def _finish(corpus, hard: bool):
 def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt,
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
-           drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt):
+           drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt,
+           list_files: bool = ListFilesOpt):
     """Index articles (incrementally) and print a summary: files new / changed /
     unchanged / failed, encodings, scripts, lines and damaged lines."""
     from ipcorpus.commands import ingest_summary
@@ -219,6 +214,8 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
     _check_format(format)
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     if not corpus.files:
         from ipcorpus.output import nothing_matched
@@ -239,7 +236,8 @@ def clean(paths: list[str] = PathsArg,
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
           color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
-          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt):
+          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+          list_files: bool = ListFilesOpt):
     """Strip portal noise: the article alone, one line per kept line. Nothing is
     edited; every dropped line names the rule that dropped it."""
     from ipcorpus.commands import clean_output
@@ -247,6 +245,8 @@ def clean(paths: list[str] = PathsArg,
     _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
     out = Out("tsv" if format == "text" else format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
+    if list_files:
+        _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
     if kept and not explain:
@@ -268,7 +268,7 @@ def stance(paths: list[str] = PathsArg,
            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-           lexicon: list[str] | None = LexiconOpt):
+           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
     from ipcorpus.commands import LABELS, stance_output
@@ -281,6 +281,8 @@ def stance(paths: list[str] = PathsArg,
         raise IpcorpusError(f"unknown --by '{by}' (choose from entity)")
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
     from ipcorpus.commands import stance_pieces
@@ -339,7 +341,7 @@ def report(paths: list[str] = PathsArg,
            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-           lexicon: list[str] | None = LexiconOpt):
+           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """The corpus brief: stance shares over unique articles (reposts counted once),
     reposts, breakdowns by source, portal, month and entity, the strongest voices per
     side with citations and keywords, and the corpus health. tsv/csv give every figure
@@ -353,6 +355,8 @@ def report(paths: list[str] = PathsArg,
                             "(write the page to a file to have both)")
     out = Out(format, color)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, opts, out)
     if html:
         from ipcorpus.outfile import check_target
         check_target(html, "html", paths, opts.patterns, force)
@@ -400,7 +404,7 @@ def check(paths: list[str] | None = typer.Argument(
           db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-          lexicon: list[str] | None = LexiconOpt):
+          lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """Check articles for CI: unreadable, empty, all-noise or damaged files, furniture
     left in the text, reposts. One finding per line on stdout, a summary on stderr.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
@@ -412,12 +416,68 @@ def check(paths: list[str] | None = typer.Argument(
                             require_stance=require_stance, max_size=chk.parse_size(max_size))
     paths = list(paths or ["."])
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _check_list_files(paths, opts, changed_since)
     if write_baseline:
         from ipcorpus.outfile import check_target
         check_target(write_baseline, "baseline", paths, opts.patterns, force)
     raise typer.Exit(chk.command(paths, opts, Out(format), format, settings, exit_zero=exit_zero,
                                  changed_since=changed_since, baseline=baseline, write_to=write_baseline,
                                  base=base))
+
+
+def _check_list_files(paths, opts, changed_since):
+    """check --list-files: with --changed-since, only the changed files (none is a pass)."""
+    from ipcorpus.output import Out
+    out = Out("tsv")
+    if changed_since is None:
+        _list_files(paths, opts, out)
+    from ipcorpus.check import changed_files
+    files = changed_files(changed_since, paths, opts.patterns)
+    if not files:
+        out.note(f"ipcorpus: note: no article files added or modified since {changed_since}")
+        raise typer.Exit(0)
+    _list_files(paths, opts, out, files)
+
+
+# config -------------------------------------------------------------------------
+@app.command("config")
+def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
+                None, show_default=False, help="Files or folders of articles (default: the current folder)."),
+            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+            glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
+            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
+            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
+    """The settings a command on these paths would use, and where each came from:
+    default, the ipcorpus.toml found at or above them (or named with --config), or the
+    command line. Nothing is read or written."""
+    from ipcorpus.commands import config_output
+    from ipcorpus.config import resolve
+    from ipcorpus.output import Out
+    _check_format(format)
+    out = Out(format, color)
+    paths = list(paths or ["."])
+    for p in paths:
+        if not os.path.lexists(p):
+            raise IpcorpusError(f"{_show(p)}: no such file or directory")
+    if db:
+        from ipcorpus.store import check_db_folder
+        check_db_folder(db)
+    settings = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
+    if list_files:
+        _list_files(paths, settings, out)
+    config_output(settings, _index_of(paths, db, no_cache, ctx.get_parameter_source("db")), out)
+
+
+def _index_of(paths, db, no_cache, source) -> tuple:
+    """(the index a run would use, where that came from), making nothing."""
+    if no_cache:
+        return None, "command line (--no-cache)"
+    if db:
+        return db, "IPCORPUS_DB" if source is not None and source.name == "ENVIRONMENT" else "command line"
+    from ipcorpus.store import default_db_path
+    path, note = default_db_path(paths, create=False)
+    return path, "default (the corpus folder is read-only: in the user cache)" if note else "default"
 
 
 def main():

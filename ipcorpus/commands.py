@@ -394,3 +394,25 @@ def show_output(citation: str, context: int, normalized: bool, out: Out, make_op
         text = an.text[i - 1] if normalized else orig[i - 1]
         tag = f"  [drop: {rule}]" if action == "drop" else ""
         out.write(f"{mark}{i:>{width}}| {text}{tag}".rstrip() + "\n")
+
+
+# config -------------------------------------------------------------------------
+def config_output(settings, index: tuple, out: Out):
+    """The effective settings (config.Resolved) and where each came from: "default",
+    "command line", the ipcorpus.toml, or both; `index` is (path, its source)."""
+    from ipcorpus.source import MAX_BYTES
+    src = settings.sources
+    found = "command line" if src.get("config") == "command line" else \
+        "found at or above the paths" if settings.config else "none found"
+    recs = [
+        ("config", settings.config, found),
+        ("glob", list(settings.patterns), src["glob"]),
+        ("max_size", settings.max_size if settings.max_size is not None else MAX_BYTES, src["max_size"]),
+        ("keep_rules", list(settings.keep_rules), src["keep_rules"]),
+        ("drop_rules", list(settings.drop_rules), src["drop_rules"]),
+        ("rules", [r["name"] for r in settings.user_rules], src["rules"]),
+        ("lexicon", list(settings.lexicons), src["lexicon"]),
+        ("index", *index),
+    ]
+    out.rows(["setting", "value", "source"], [list(r) for r in recs], title="settings", nowrap=["setting"],
+             records=[{"setting": k, "value": v, "source": s} for k, v, s in recs])

@@ -96,11 +96,12 @@ def user_cache_dir() -> str:
     return os.path.join(base, "ipcorpus")
 
 
-def default_db_path(paths: list[str]) -> tuple[str, str | None]:
+def default_db_path(paths: list[str], create: bool = True) -> tuple[str, str | None]:
     """`.ipcorpus/index.sqlite` in the corpus folder (the first folder given, or the
     folder of the first file, or the folder above them that holds the corpus's
     ipcorpus.toml); the user cache when that is read-only. Returns the path and a
-    note for stderr when it fell back."""
+    note for stderr when it fell back. Without `create`, only says where (`ipcorpus
+    config`): no folder is made."""
     env = os.environ.get("IPCORPUS_DB")
     if env:
         return env, None
@@ -117,7 +118,8 @@ def default_db_path(paths: list[str]) -> tuple[str, str | None]:
     if config:
         root = os.path.dirname(config) or "."
     folder = os.path.join(root, ".ipcorpus")
-    if _writable_dir(folder):
+    if _writable_dir(folder) if create else \
+            os.access(folder if os.path.isdir(folder) else os.path.dirname(os.path.abspath(folder)), os.W_OK):
         return os.path.join(folder, "index.sqlite"), None
     # One fallback per corpus root, found as a local index is: the nearest one made
     # for this folder or a folder above it, so a subfolder shares its corpus's.
