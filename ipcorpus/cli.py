@@ -6,7 +6,7 @@ import sys
 
 import typer
 from typer import _click as click  # typer >= 0.20 (pyproject pins >= 0.26) vendors click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ipcorpus import __version__
 from ipcorpus.errors import IpcorpusError
@@ -64,6 +64,13 @@ class Group(TyperGroup):
         sys.exit(code)
 
 
+class Command(TyperCommand):
+    """Usage names a required argument as `PATH...`, not typer's `{PATH...}`."""
+
+    def collect_usage_pieces(self, ctx):
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in super().collect_usage_pieces(ctx)]
+
+
 def _print(text: str, stream):
     try:
         print(text, file=stream)
@@ -88,7 +95,7 @@ def _quiet_pipe():
         pass
 
 
-app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(cls=Group, add_completion=True, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
                   help="Founder-IP versus matrix stance in scraped Chinese articles, every claim cited to path:line.")
 
@@ -107,21 +114,24 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 # Shared options ------------------------------------------------------------------
-PathsArg = typer.Argument(..., help="Files or folders of articles (.txt and .md by default).", show_default=False)
+PathsArg = typer.Argument(..., metavar="PATH...", help="Files or folders of articles (.txt and .md by default).",
+                          show_default=False)
 FormatOpt = typer.Option(
-    "auto", "--format", "-f",
+    "auto", "--format", "-f", metavar="FORMAT",
     help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
-ColorOpt = typer.Option("auto", "--color", help="auto | always | never (NO_COLOR is honoured).")
-DbOpt = typer.Option(None, "--db", envvar="IPCORPUS_DB",
+ColorOpt = typer.Option("auto", "--color", metavar="WHEN", help="auto | always | never (NO_COLOR is honoured).")
+DbOpt = typer.Option(None, "--db", envvar="IPCORPUS_DB", metavar="FILE",
                      help="Index file. Default: .ipcorpus/index.sqlite in the corpus folder.")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or writing the index.")
-JobsOpt = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: one per core).")
-GlobOpt = typer.Option(None, "--glob",
+JobsOpt = typer.Option(0, "--jobs", "-j", min=0, metavar="N", help="Worker processes (0: one per core).")
+GlobOpt = typer.Option(None, "--glob", metavar="PATTERN",
                        help="File name patterns to take from folders (repeatable). Default: *.txt, *.md.")
-ConfigOpt = typer.Option(None, "--config", help="Settings file. Default: the nearest ipcorpus.toml above the paths.")
-KeepRuleOpt = typer.Option(None, "--keep-rule", help="Do not drop lines for this rule (repeatable).")
-DropRuleOpt = typer.Option(None, "--drop-rule", help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
-LexiconOpt = typer.Option(None, "--lexicon", help="Extra lexicon TOML file (repeatable).")
+ConfigOpt = typer.Option(None, "--config", metavar="FILE",
+                         help="Settings file. Default: the nearest ipcorpus.toml above the paths.")
+KeepRuleOpt = typer.Option(None, "--keep-rule", metavar="RULE", help="Do not drop lines for this rule (repeatable).")
+DropRuleOpt = typer.Option(None, "--drop-rule", metavar="RULE",
+                           help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
+LexiconOpt = typer.Option(None, "--lexicon", metavar="FILE", help="Extra lexicon TOML file (repeatable).")
 ListFilesOpt = typer.Option(False, "--list-files",
                             help="Print the files the command would read, one per line, and exit.")
 
@@ -201,7 +211,7 @@ def _finish(corpus, hard: bool):
 
 
 # ingest -------------------------------------------------------------------------
-@app.command()
+@app.command(cls=Command)
 def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt,
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
@@ -225,14 +235,14 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
 
 
 # clean --------------------------------------------------------------------------
-@app.command()
+@app.command(cls=Command)
 def clean(paths: list[str] = PathsArg,
           original: bool = typer.Option(False, "--original", help="Print kept lines as they stand in the file."),
           explain: bool = typer.Option(False, "--explain", help="Print every dropped line: path:line: [rule] text."),
           kept: bool = typer.Option(False, "--kept",
                                     help="With --explain: the kept lines that may be furniture (short, list-like, "
                                          "link-like, near the end), each with why it was kept."),
-          format: str = typer.Option("text", "--format", "-f",
+          format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
           color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
@@ -256,12 +266,13 @@ def clean(paths: list[str] = PathsArg,
 
 
 # stance -------------------------------------------------------------------------
-@app.command()
+@app.command(cls=Command)
 def stance(paths: list[str] = PathsArg,
-           evidence: int = typer.Option(0, "--evidence", "-e", min=0,
+           evidence: int = typer.Option(0, "--evidence", "-e", min=0, metavar="N",
                                         help="Also show the N strongest clauses per article."),
-           by: str | None = typer.Option(None, "--by", help="entity: one row per company/person."),
-           label: list[str] | None = typer.Option(None, "--label", help="Only articles with this label (repeatable)."),
+           by: str | None = typer.Option(None, "--by", metavar="entity", help="entity: one row per company/person."),
+           label: list[str] | None = typer.Option(None, "--label", metavar="LABEL",
+                                                  help="Only articles with this label (repeatable)."),
            explain: bool = typer.Option(False, "--explain",
                                         help="Why each label: the decision, then every sentence with a target and "
                                              "whether it counted (on-question, quoted, off-question)."),
@@ -302,7 +313,7 @@ def stance(paths: list[str] = PathsArg,
 
 
 # rules --------------------------------------------------------------------------
-@app.command()
+@app.command(cls=Command)
 def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = ConfigOpt):
     """List the cleaning rules: name, family, pack, whether on by default, what it drops."""
     from ipcorpus.commands import rules_output
@@ -312,9 +323,11 @@ def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = C
 
 
 # show ---------------------------------------------------------------------------
-@app.command()
-def show(citation: str = typer.Argument(..., help="path:line or path:line-end, as the other commands print them."),
-         context: int = typer.Option(0, "--context", "-C", min=0, help="Lines of context around the citation."),
+@app.command(cls=Command)
+def show(citation: str = typer.Argument(..., metavar="PATH:LINE",
+                                        help="path:line or path:line-end, as the other commands print them."),
+         context: int = typer.Option(0, "--context", "-C", min=0, metavar="N",
+                                     help="Lines of context around the citation."),
          normalized: bool = typer.Option(False, "--normalized", help="Print normalized text instead of the original."),
          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, config: str | None = ConfigOpt,
          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
@@ -328,13 +341,14 @@ def show(citation: str = typer.Argument(..., help="path:line or path:line-end, a
 
 
 # report -------------------------------------------------------------------------
-@app.command()
+@app.command(cls=Command)
 def report(paths: list[str] = PathsArg,
            html: str | None = typer.Option(None, "--html", metavar="FILE",
                                               help="Write the brief as one self-contained HTML page with SVG charts "
                                                    "(- for stdout). Alone, nothing else is printed."),
-           top: int = typer.Option(5, "--top", min=1, help="Evidence clauses per side."),
-           keywords: int = typer.Option(10, "--keywords", min=0, help="Keywords per side (0: none, skips jieba)."),
+           top: int = typer.Option(5, "--top", min=1, metavar="N", help="Evidence clauses per side."),
+           keywords: int = typer.Option(10, "--keywords", min=0, metavar="N",
+                                        help="Keywords per side (0: none, skips jieba)."),
            force: bool = typer.Option(False, "--force",
                                       help="Let --html write over an existing file that is not a brief ipcorpus "
                                            "wrote, an article included."),
@@ -370,19 +384,20 @@ def report(paths: list[str] = PathsArg,
 
 
 # check --------------------------------------------------------------------------
-@app.command()
+@app.command(cls=Command)
 def check(paths: list[str] | None = typer.Argument(
-              None, show_default=False, help="Files or folders of articles (default: the current folder)."),
-          format: str = typer.Option("text", "--format", "-f",
+              None, show_default=False, metavar="PATH...",
+              help="Files or folders of articles (default: the current folder)."),
+          format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                      help="text: `path:line:col: CODE message`, columns counting Unicode code points "
                                           "from 1 | json | jsonl | github (workflow annotations) | sarif (2.1.0)."),
-          fail_on: str = typer.Option("error", "--fail-on",
+          fail_on: str = typer.Option("error", "--fail-on", metavar="SEVERITY",
                                       help="Exit 1 on findings at or above: error | warning | info."),
           exit_zero: bool = typer.Option(False, "--exit-zero",
                                          help="Exit 0 even with findings (still 2 when a file cannot be read)."),
-          select: list[str] | None = typer.Option(None, "--select",
+          select: list[str] | None = typer.Option(None, "--select", metavar="CODE",
                                                      help="Only these codes or prefixes, e.g. E,W206 (repeatable)."),
-          ignore: list[str] | None = typer.Option(None, "--ignore",
+          ignore: list[str] | None = typer.Option(None, "--ignore", metavar="CODE",
                                                      help="Not these codes or prefixes (repeatable)."),
           require_stance: bool = typer.Option(False, "--require-stance",
                                               help="Report I301 (neutral, no evidence) as an error."),

@@ -66,7 +66,8 @@ def load_config(path: str | None) -> dict:
 
 
 # table -> its keys: what an ipcorpus.toml may hold (README.md, `ipcorpus clean`).
-TABLES = {"corpus": ("glob", "max_size", "time_limit"), "clean": ("keep_rules", "drop_rules", "rule"), "stance": ("lexicon",)}
+TABLES = {"corpus": ("glob", "max_size", "time_limit"), "clean": ("keep_rules", "drop_rules", "rule"),
+          "stance": ("lexicon",)}
 RULE_KEYS = ("name", "family", "description", "patterns", "max_len", "zone", "on", "default", "prose")
 
 

@@ -4,6 +4,7 @@ In-process runs use typer's CliRunner on a copy of the sample corpus (indexes ar
 written there, never into the repository); checks on stderr, exit codes and pipes run
 the real program in a subprocess, where stdout and stderr cannot mix."""
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -130,6 +131,48 @@ def test_console_script_runs(cwd):
                        encoding="utf-8", timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[1].startswith(TESLA + "\t")
+
+
+@pytest.mark.parametrize("name", ["ingest", "clean", "stance", "rules", "show", "report", "check"])
+def test_help_names_values_readably(name):
+    """Metavars a user can read: PATH..., N, FORMAT, FILE; not {paths}..., <int range>, <str>."""
+    text = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "200"}, prog_name="ipcorpus").stdout
+    assert not re.search(r"<[a-z ]+>|\{\w+\}|\bpaths\.\.\.", text), text
+    usage = text.splitlines()[0]
+    assert usage == {"rules": "Usage: ipcorpus rules [OPTIONS]", "show": "Usage: ipcorpus show [OPTIONS] PATH:LINE",
+                     "check": "Usage: ipcorpus check [OPTIONS] [PATH...]"}.get(
+        name, f"Usage: ipcorpus {name} [OPTIONS] PATH..."), usage
+    assert name == "show" or re.search(r"-f, --format FORMAT\s", text)
+
+
+def test_help_metavars_of_values():
+    text = CliRunner().invoke(app, ["stance", "--help"], env={"COLUMNS": "200"}).stdout
+    for opt in ("-e, --evidence N ", "--label LABEL ", "--color WHEN ", "--db FILE ", "-j, --jobs N ",
+                "--glob PATTERN ", "--config FILE ", "--keep-rule RULE ", "--lexicon FILE "):
+        assert opt in text, opt
+    assert "--html FILE " in CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "200"}).stdout
+
+
+def test_shell_completion():
+    """`ipcorpus --show-completion` prints the script for the shell it runs in
+    (`--install-completion` adds it to the shell's start-up file), and the program
+    answers the script's questions."""
+    if not shutil.which("bash"):
+        pytest.skip("bash is not installed")
+    # `; true`: bash must stay the parent, where the shell is detected.
+    p = subprocess.run(["bash", "-c", f"'{sys.executable}' -m ipcorpus --show-completion; true"],
+                       capture_output=True, text=True, timeout=60)
+    assert "_IPCORPUS_COMPLETE=complete_bash" in p.stdout, p.stdout + p.stderr
+    assert "complete -o default -F _ipcorpus_completion ipcorpus" in p.stdout
+    assert "--install-completion" in run("--help").stdout
+
+    def complete(words, cword):
+        env = dict(os.environ, _IPCORPUS_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(cword))
+        return subprocess.run([sys.executable, "-m", "ipcorpus"], env=env, capture_output=True, text=True,
+                              timeout=60).stdout.split()
+
+    assert complete("ipcorpus sta", 1) == ["stance"]
+    assert complete("ipcorpus stance --ev", 2) == ["--evidence"]
 
 
 # -- ingest --------------------------------------------------------------------------------
