@@ -17,6 +17,10 @@ _PATTERN_TABLES = ("founder_patterns", "matrix_patterns")
 _LISTS = ("negators", "contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
           "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech",
           "emphasis", "voice", "carry", "numeric_units")
+# Tables of settings, not of terms: a user's lexicon may set only the keys the shipped
+# lexicons define (a misspelt factor would otherwise be ignored without a word).
+_SETTINGS = ("factors", "question", "decision", "founders")
+_KNOWN_TABLES = frozenset(_TABLES + _PATTERN_TABLES + _LISTS + _SETTINGS + ("entities",))
 
 
 @dataclass
@@ -47,7 +51,38 @@ class Lexicon:
     decision: dict = field(default_factory=dict)      # decision.toml: the document decision's weights
     q: QuestionWords | None = None               # question compiled
 
-    def merge(self, data: dict, where: str):
+    def check(self, data: dict, where: str, shipped: bool) -> None:
+        """Refuse what would be ignored or misread: an unknown table, a setting the
+        shipped lexicons do not have (checked for a user's file, `shipped` False), a
+        list that is not a list of strings, a factor that is not a number."""
+        for table, value in data.items():
+            if table not in _KNOWN_TABLES:
+                raise IpcorpusError(f"{where}: unknown table [{table}] (a lexicon's tables are "
+                                    f"{', '.join(sorted(_KNOWN_TABLES))})")
+            if table in _LISTS:
+                _strings(value, where, table)
+            elif not isinstance(value, dict):
+                raise IpcorpusError(f"{where}: [{table}] must be a table")
+        for name, aliases in (data.get("entities") or {}).items():
+            _strings(aliases, where, f"entities.{name}")
+        for name, value in (data.get("factors") or {}).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise IpcorpusError(f"{where}: factors.{name}: must be a number")
+        if shipped:
+            return
+        known = {"factors": self.factors, "question": self.question, "decision": self.decision,
+                 "founders": {"names": 1, "weight": 1}}
+        for table, keys in known.items():
+            for key in data.get(table) or {}:
+                if key not in keys:
+                    raise IpcorpusError(f"{where}: unknown key '{table}.{key}' (the keys of [{table}] are "
+                                        f"{', '.join(sorted(keys))})")
+        for name, value in (data.get("question") or {}).items():
+            if isinstance(self.question[name], list):
+                _strings(value, where, f"question.{name}")
+
+    def merge(self, data: dict, where: str, shipped: bool = False):
+        self.check(data, where, shipped)
         for t in _TABLES + _PATTERN_TABLES:
             for k, v in (data.get(t) or {}).items():
                 if not isinstance(v, (int, float)):
@@ -125,6 +160,11 @@ class Lexicon:
         return float(self.factors.get(name, 1.0))
 
 
+def _strings(value: object, where: str, key: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise IpcorpusError(f"{where}: {key}: must be a list of strings")
+
+
 @dataclass
 class QuestionWords:
     """question.toml compiled: one trie expression per word list."""
@@ -169,7 +209,7 @@ def _load_builtin() -> list[tuple[dict, str]]:
 def load_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
     lex = Lexicon()
     for data, where in _load_builtin():
-        lex.merge(data, where)
+        lex.merge(data, where, shipped=True)
     for path in extra_files:
         try:
             with open(path, "rb") as fh:
