@@ -21,7 +21,6 @@ DEBT = {
     ("ipcorpus/report_render.py", "terminal"): 25,
     ("ipcorpus/report_render.py", "long_rows"): 23,
     ("ipcorpus/reposts.py", "find_groups"): 16,
-    ("ipcorpus/stance/score.py", "_score_unit"): 70,
     ("tests/data/make_sample_check.py", "check_entry"): 32,
 }
 

@@ -183,14 +183,38 @@ def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | N
 
 
 def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
+    """One phenomenon a step: the sentence's targets, then shifts and comparisons,
+    both sides at once, each clause's evaluation, and last the sentence's markers."""
     c = compact(text)
     hits = _scan(lex, c)
+    targets = _targets(hits, c, lex)
+    if not targets:
+        return _orphan(hits, lex, c)
+    set_user_words(lex)
+    s = _Sentence(c, hits, targets, lex)
+    contributions = _shifts_and_comparisons(s)
+    contributions += _both_sides(s)
+    contributions += _clause_polarities(s)
+    if not contributions:
+        return None
+    res = _weigh(s, contributions, position)
+    res.topic = max(targets, key=lambda xt: xt[1][1])[1][0]
+    if lex.q is not None:
+        res.question = question_side(c, lex.q)
+        res.quoted = quoted(c, lex.q)
+    return res
+
+
+def _targets(hits: list[Hit], c: str, lex: Lexicon) -> list:
+    """The sentence's targets as (hit, (side sign, weight, table)), in order. A target
+    that speaks is the speaker; a person's IP is its owner's; 他/她 after a named
+    person is that person (added to `hits` too)."""
     targets = [(h, _target(h)) for h in hits]
     # A target that speaks (创始人坦言…) is the speaker, not what the sentence is about.
     speech = {h.start for h in hits if "speech" in h.cats}
     targets = [(h, t) for h, t in targets if t and h.end not in speech and h.end + 1 not in speech]
     if not targets:
-        return _orphan(hits, lex, c)
+        return targets
     qw = lex.q
     if qw is not None and any(t[0] == 1 and h.term in qw.owned for h, t in targets):
         # A person's IP is its owner's: 销售打造个人IP is the matrix side.
@@ -209,194 +233,225 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
                 targets.append((ph, (1, lex.founder_weight, "person")))
         hits.sort(key=lambda h: h.start)
         targets.sort(key=lambda xt: xt[0].start)
-    set_user_words(lex)
-    f = lex.factor
-    res = UnitScore()
-    negs = _negators(lex, c, hits)
-    voice = any(v in c for v in lex.voice)
+    return targets
 
-    seps = [m.start() for m in _CLAUSE_SEP.finditer(c)]
-    bounds = [0] + [s + 1 for s in seps] + [len(c) + 1]
 
-    def clause(pos):
-        return min(bisect_right(bounds, pos) - 1, len(bounds) - 2)
+class _Sentence:
+    """A sentence being scored, with what every step reads found once: its hits and
+    targets, clause bounds, negations, where a turn or reported speech starts, and
+    which targets a shift or a both-sides marker has already taken (`handled`)."""
 
-    def clause_start(pos):
-        return bounds[clause(pos)]
+    def __init__(self, c: str, hits: list[Hit], targets: list, lex: Lexicon):
+        self.c, self.hits, self.targets, self.lex = c, hits, targets, lex
+        self.f = lex.factor
+        self.negs = _negators(lex, c, hits)
+        seps = [m.start() for m in _CLAUSE_SEP.finditer(c)]
+        self.bounds = [0] + [s + 1 for s in seps] + [len(c) + 1]
+        self.nclauses = len(self.bounds) - 1
+        self.tstarts = [x.start for x, _ in targets]
+        self.contrast_at = next((h.start for h in hits if "contrast" in h.cats), None)
+        self.reported_at = next((h.start for h in hits if "reported" in h.cats), None)
+        self.question = c.rstrip("”’」』）)\"'").endswith(("？", "?")) or "吗？" in c or "吗?" in c
+        self.rhetorical = any("rhetorical" in h.cats for h in hits) and (self.question or any(
+            h.term in ("何必", "谁说", "凭什么") for h in hits))
+        self.handled: set[int] = set()
 
-    question = c.rstrip("”’」』）)\"'").endswith(("？", "?")) or "吗？" in c or "吗?" in c
-    rhetorical = any("rhetorical" in h.cats for h in hits) and (question or any(
-        h.term in ("何必", "谁说", "凭什么") for h in hits))
-    contrast_at = next((h.start for h in hits if "contrast" in h.cats), None)
-    reported_at = next((h.start for h in hits if "reported" in h.cats), None)
+    def clause(self, pos: int) -> int:
+        return min(bisect_right(self.bounds, pos) - 1, len(self.bounds) - 2)
 
-    nclauses = len(bounds) - 1
-    tstarts = [x.start for x, _ in targets]
-    # after_clause[k]: the evaluation in clauses k and later (for comparisons).
-    per_clause = [0.0] * (nclauses + 1)
-    for h2 in hits:
-        if not _target(h2):
-            for cat, sig in _SIGNAL.items():
-                if cat in h2.cats:
-                    per_clause[clause(h2.start)] += sig * h2.cats[cat]
-    after_clause = per_clause[:]
-    for k in range(nclauses - 1, -1, -1):
-        after_clause[k] += after_clause[k + 1]
-    from_hits = sorted((x for x in hits if "shift_from" in x.cats), key=lambda x: x.end)
+    def clause_start(self, pos: int) -> int:
+        return self.bounds[self.clause(pos)]
+
+    def flips_before(self, pos: int) -> int:
+        """Negations between the start of pos's clause and pos."""
+        return _count_between(self.negs, self.clause_start(pos), pos)
+
+    def free(self, targets: list) -> list:
+        return [(x, t) for x, t in targets if id(x) not in self.handled]
+
+    def evaluation_after(self) -> list[float]:
+        """after[k]: the evaluation in clauses k and later (for comparisons)."""
+        per_clause = [0.0] * (self.nclauses + 1)
+        for h2 in self.hits:
+            if not _target(h2):
+                for cat, sig in _SIGNAL.items():
+                    if cat in h2.cats:
+                        per_clause[self.clause(h2.start)] += sig * h2.cats[cat]
+        after = per_clause[:]
+        for k in range(self.nclauses - 1, -1, -1):
+            after[k] += after[k + 1]
+        return after
+
+
+def _shifts_and_comparisons(s: _Sentence) -> list:
+    """Shifts (从X转向Y: X loses, Y gains) and comparisons (X替代不了Y, X远超Y), as
+    contributions (side sign, weight, table, term, rules, clause)."""
+    after_clause = s.evaluation_after()
+    from_hits = sorted((x for x in s.hits if "shift_from" in x.cats), key=lambda x: x.end)
     from_ends = [x.end for x in from_hits]
-    # Shifts (从X转向Y: X loses, Y gains) and comparisons (X替代不了Y, X远超Y).
-    handled = set()
-    contributions = []   # (side sign, weight, table, term, rules, clause)
-    weak = set(lex.lists.get("weak_shift", []))
-    for h in hits:
+    weak = set(s.lex.lists.get("weak_shift", []))
+    contributions = []
+    for h in s.hits:
         kind = ("shift" if "shift" in h.cats else
                 "versus" if ("versus" in h.cats or "reverse_versus" in h.cats) else None)
         if kind is None:
             continue
-        # A shift or comparison relates nearby phrases: look three clauses either way
-        # (which also keeps a hostile run-on sentence linear).
-        k0 = clause(h.start)
-        lo = max(bounds[max(0, k0 - WINDOW)], h.start - WINDOW_CHARS)
-        hi = min(bounds[min(nclauses, k0 + WINDOW + 1)], h.end + WINDOW_CHARS)
-        near = targets[bisect_left(tstarts, lo):bisect_left(tstarts, hi)]
-        before = [(x, t) for x, t in near if x.end <= h.start and id(x) not in handled]
-        after = [(x, t) for x, t in near if x.start >= h.end and id(x) not in handled]
-        if h.term in weak:
-            # 与其学马斯克，不如…: a name alone is no side in a loose shift.
-            before = [(x, t) for x, t in before if t[2] != "person"]
-            after = [(x, t) for x, t in after if t[2] != "person"]
+        lo, before, after = _around(s, h, weak)
         if kind == "shift":
-            p = bisect_right(from_ends, h.start)
-            src = [from_hits[p - 1]] if p and from_hits[p - 1].start >= lo else []
-            q = bisect_left(negs, h.start)
-            if src:
-                before = [(x, t) for x, t in before if x.start >= src[-1].start]
-            elif h.term == "而是" and q and negs[q - 1] >= lo:
-                # 不是X而是Y: only what the negation covers loses, not a subject
-                # before it (他没有躲，而是亲自出来).
-                before = [(x, t) for x, t in before if x.start >= negs[q - 1]]
-                src = [h]
-            elif h.term in weak:
+            sides = _shift_sides(s, h, lo, before, after, (from_hits, from_ends), weak)
+            if sides is None:
                 continue
-            if not (before and after) and not (src and (before or after)):
-                continue
+            before, after = sides
             signs = (-1, 1)
         else:
             if not (before or after):
                 continue
-            flips = _count_between(negs, clause_start(h.start), h.start)
-            if c[h.end:h.end + 2] in ("不了", "不得", "不到", "不过"):
-                flips += 1  # 替代不了
-            d = (-1) ** flips * (-1 if "reverse_versus" in h.cats else 1)
-            if not after and len({t[0] for _, t in before}) > 1:
-                # Y是任何X都替代不了的: the target nearest the verb is its subject,
-                # the earlier ones its object.
-                subject = before[-1]
-                before, after = [subject], [xt for xt in before[:-1] if xt[1][0] != subject[1][0]]
-            # The comparison says which side is bigger; an evaluation elsewhere in
-            # the sentence says whether bigger is good (企业家IP远超产品力，容易头重脚轻).
-            k0 = clause(h.start)
-            outside = after_clause[k0 + 1] if k0 + 1 < len(after_clause) else 0.0
-            if outside < 0:
-                d = -d
+            d, before, after = _comparison(s, h, before, after, after_clause)
             signs = (d, -d)
         for group, sign in ((before, signs[0]), (after, signs[1])):
             for x, t in group:
-                handled.add(id(x))
-                contributions.append((t[0], sign * t[1] * f("shift"), t[2], x.term, [kind], clause(x.start)))
+                s.handled.add(id(x))
+                contributions.append((t[0], sign * t[1] * s.f("shift"), t[2], x.term, [kind], s.clause(x.start)))
+    return contributions
 
-    # Both sides at once (缺一不可, 一主多辅): each side present gains.
-    if any("both" in h.cats for h in hits):
-        sides = {t[0] for x, t in targets if id(x) not in handled}
-        if sides == {1, -1}:
-            for side in (1, -1):
-                x, t = max(((x, t) for x, t in targets if t[0] == side and id(x) not in handled),
-                           key=lambda xt: xt[1][1])
-                contributions.append((side, f("shift"), t[2], x.term, ["both"], clause(x.start)))
-            handled.update(id(x) for x, _ in targets)
 
-    # Clauses: a target's polarity comes from the evaluation words and verbs in its
-    # clause (or in the target-less clauses that follow it), each flipped by every
-    # negation that precedes it in its clause.
-    owner: dict[int, int | None] = {}
-    tclauses = {clause(x.start) for x, _ in targets if id(x) not in handled}
-    turn = clause(contrast_at) if contrast_at is not None else None
+def _around(s: _Sentence, h: Hit, weak: set) -> tuple[int, list, list]:
+    """The free targets before and after a shift or comparison word. It relates nearby
+    phrases: three clauses either way (which also keeps a hostile run-on sentence
+    linear)."""
+    k0 = s.clause(h.start)
+    lo = max(s.bounds[max(0, k0 - WINDOW)], h.start - WINDOW_CHARS)
+    hi = min(s.bounds[min(s.nclauses, k0 + WINDOW + 1)], h.end + WINDOW_CHARS)
+    near = s.targets[bisect_left(s.tstarts, lo):bisect_left(s.tstarts, hi)]
+    before = [(x, t) for x, t in near if x.end <= h.start and id(x) not in s.handled]
+    after = [(x, t) for x, t in near if x.start >= h.end and id(x) not in s.handled]
+    if h.term in weak:
+        # 与其学马斯克，不如…: a name alone is no side in a loose shift.
+        before = [(x, t) for x, t in before if t[2] != "person"]
+        after = [(x, t) for x, t in after if t[2] != "person"]
+    return lo, before, after
+
+
+def _shift_sides(s: _Sentence, h: Hit, lo: int, before: list, after: list, sources: tuple[list, list],
+                 weak: set) -> tuple[list, list] | None:
+    """What a shift moves from and to, or None when it relates nothing. `sources`:
+    the 从 words (shift_from hits) sorted by end, and their ends."""
+    from_hits, from_ends = sources
+    p = bisect_right(from_ends, h.start)
+    src = [from_hits[p - 1]] if p and from_hits[p - 1].start >= lo else []
+    q = bisect_left(s.negs, h.start)
+    if src:
+        before = [(x, t) for x, t in before if x.start >= src[-1].start]
+    elif h.term == "而是" and q and s.negs[q - 1] >= lo:
+        # 不是X而是Y: only what the negation covers loses, not a subject
+        # before it (他没有躲，而是亲自出来).
+        before = [(x, t) for x, t in before if x.start >= s.negs[q - 1]]
+        src = [h]
+    elif h.term in weak:
+        return None
+    if not (before and after) and not (src and (before or after)):
+        return None
+    return before, after
+
+
+def _comparison(s: _Sentence, h: Hit, before: list, after: list, after_clause: list[float]) -> tuple[int, list, list]:
+    """The sign of a comparison for what stands before it, and the two groups."""
+    flips = s.flips_before(h.start)
+    if s.c[h.end:h.end + 2] in ("不了", "不得", "不到", "不过"):
+        flips += 1  # 替代不了
+    d = (-1) ** flips * (-1 if "reverse_versus" in h.cats else 1)
+    if not after and len({t[0] for _, t in before}) > 1:
+        # Y是任何X都替代不了的: the target nearest the verb is its subject,
+        # the earlier ones its object.
+        subject = before[-1]
+        before, after = [subject], [xt for xt in before[:-1] if xt[1][0] != subject[1][0]]
+    # The comparison says which side is bigger; an evaluation elsewhere in
+    # the sentence says whether bigger is good (企业家IP远超产品力，容易头重脚轻).
+    k0 = s.clause(h.start)
+    outside = after_clause[k0 + 1] if k0 + 1 < len(after_clause) else 0.0
+    if outside < 0:
+        d = -d
+    return d, before, after
+
+
+def _both_sides(s: _Sentence) -> list:
+    """Both sides at once (缺一不可, 一主多辅): each side present gains."""
+    if not any("both" in h.cats for h in s.hits):
+        return []
+    free = s.free(s.targets)
+    if {t[0] for _, t in free} != {1, -1}:
+        return []
+    contributions = []
+    for side in (1, -1):
+        x, t = max(((x, t) for x, t in free if t[0] == side), key=lambda xt: xt[1][1])
+        contributions.append((side, s.f("shift"), t[2], x.term, ["both"], s.clause(x.start)))
+    s.handled.update(id(x) for x, _ in s.targets)
+    return contributions
+
+
+def _clause_owners(s: _Sentence, tclauses: set[int]) -> dict[int, int | None]:
+    """A clause without a target lends its words to the nearest one that has one, the
+    preceding clause first (将命运系于一人之身，风险极高), never across a turn."""
+    turn = s.clause(s.contrast_at) if s.contrast_at is not None else None
 
     def same_side(j, k):
         return turn is None or (j < turn) == (k < turn)
 
-    comparative: dict[int, Hit] = {}
-    for h in hits:
-        if "comparative" in h.cats:
-            comparative.setdefault(clause(h.start), h)
     ordered = sorted(tclauses)
-    by_clause: dict[int, list] = {}
-    for x, t in targets:
-        by_clause.setdefault(clause(x.start), []).append((x, t))
-    for k in range(nclauses):
-        # A clause without a target lends its words to the nearest one that has one,
-        # the preceding clause first (将命运系于一人之身，风险极高), never across a turn.
+    owner: dict[int, int | None] = {}
+    for k in range(s.nclauses):
         p = bisect_right(ordered, k)
         prev = ordered[p - 1] if p and same_side(ordered[p - 1], k) else None
         nxt = ordered[p] if p < len(ordered) and same_side(ordered[p], k) else None
         owner[k] = prev if prev is not None else nxt
+    return owner
+
+
+def _signals(s: _Sentence, owner: dict[int, int | None]) -> dict[int, list[Signal]]:
+    """Every evaluation word and verb, lent to the clause of the target it speaks of,
+    flipped by each negation before it in its clause."""
     signals: dict[int, list[Signal]] = {}
-    for h in hits:
-        found_sig = next((s for cat, s in _SIGNAL.items() if cat in h.cats), None)
+    for h in s.hits:
+        found_sig = next((sg for cat, sg in _SIGNAL.items() if cat in h.cats), None)
         if found_sig is None or _target(h):
             continue
         sig = found_sig
-        own_k = clause(h.start)
+        own_k = s.clause(h.start)
         target_k = owner.get(own_k)
         if target_k is None:
             continue
         w = max(h.cats[cat] for cat in _SIGNAL if cat in h.cats)
-        if "verb_forms" in h.cats and any(0 <= x.start - h.end <= 2 for x, _ in targets):
+        if "verb_forms" in h.cats and any(0 <= x.start - h.end <= 2 for x, _ in s.targets):
             sig, w = 1, h.cats["verb_forms"]
-        cs = clause_start(h.start)
-        flips = _count_between(negs, cs, h.start)
+        flips = s.flips_before(h.start)
         verb = "forward" in h.cats or "backward" in h.cats or "verb_forms" in h.cats
         signals.setdefault(target_k, []).append(
             Signal(sig * w * (-1) ** flips, h.term, flips, verb, own_k == target_k, h))
+    return signals
 
+
+def _clause_polarities(s: _Sentence) -> list:
+    """Clauses: a target's polarity comes from the evaluation words and verbs in its
+    clause (or in the target-less clauses that follow it), each flipped by every
+    negation that precedes it in its clause."""
+    tclauses = {s.clause(x.start) for x, _ in s.free(s.targets)}
+    signals = _signals(s, _clause_owners(s, tclauses))
+    comparative: dict[int, Hit] = {}
+    for h in s.hits:
+        if "comparative" in h.cats:
+            comparative.setdefault(s.clause(h.start), h)
+    by_clause: dict[int, list] = {}
+    for x, t in s.targets:
+        by_clause.setdefault(s.clause(x.start), []).append((x, t))
+    voice = any(v in s.c for v in s.lex.voice)
+    contributions = []
     for k in sorted(tclauses):
-        ts = [(x, t) for x, t in by_clause.get(k, []) if id(x) not in handled]
-        sigs = signals.get(k, [])
-        # A verb right next to a target (雷军逐渐淡出, 淡化雷军) decides it; otherwise
-        # the clause's own words; words lent by a targetless clause only failing those.
-        direct = [sg for sg in sigs if sg.verb and sg.own and any(
-            0 <= sg.hit.start - x.end <= 4 or
-            (0 <= x.start - sg.hit.end <= 4 and "intransitive" not in sg.hit.cats) for x, _ in ts)]
-        own = [sg for sg in sigs if sg.own]
-        if direct:
-            sigs = direct + [sg for sg in own if not sg.verb]
-        elif own:
-            sigs = own
-        if ts and all(t[2] == "person" for _, t in ts):
-            # A person is a target only as the brand's voice: praise or blame of the
-            # person (真诚的雷军) is sentiment, not stance; verbs that put them
-            # forward or back are.
-            if not voice:
-                sigs = [sg for sg in sigs if sg.verb]
-        rules = []
-        if sigs:
-            pol = sum(sg.value for sg in sigs)
-            pol = max(-1.5, min(1.5, pol))
-            rules += [("+" if sg.value > 0 else "-") + sg.term for sg in sigs]
-            if any(sg.flips for sg in sigs):
-                rules.append("negation")
-        else:
-            if all(t[2] == "person" for _, t in ts):
-                continue
-            x0 = ts[0][0]
-            flips = _count_between(negs, clause_start(x0.start), x0.start)
-            pol = (-1) ** flips * f("mention")
-            rules.append("mention")
-            if flips:
-                rules.append("negation")
-        if pol == 0:
+        ts = s.free(by_clause.get(k, []))
+        sigs = _chosen_signals(signals.get(k, []), ts, voice)
+        polarity = _polarity(s, sigs, ts)
+        if polarity is None:
             continue
-        cstart, cend = bounds[k], bounds[k + 1]
+        pol, rules = polarity
         comp = comparative.get(k)
         for side in (1, -1):
             st = [(x, t) for x, t in ts if t[0] == side]
@@ -407,59 +462,80 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
             x, t = max(st, key=lambda xt: xt[1][1])
             sp = pol             # the polarity for this side
             r = list(rules)
-            if comp and x.start > comp.start and _COMPARATIVE_MORE.search(c[comp.end:cend]):
+            if comp and x.start > comp.start and _COMPARATIVE_MORE.search(s.c[comp.end:s.bounds[k + 1]]):
                 sp = -sp
                 r.append("comparative")
             contributions.append((side, sp * t[1], t[2], x.term, r, k))
+    return contributions
 
-    if not contributions:
+
+def _chosen_signals(sigs: list[Signal], ts: list, voice: bool) -> list[Signal]:
+    """A verb right next to a target (雷军逐渐淡出, 淡化雷军) decides it; otherwise the
+    clause's own words; words lent by a targetless clause only failing those."""
+    direct = [sg for sg in sigs if sg.verb and sg.own and any(
+        0 <= sg.hit.start - x.end <= 4 or
+        (0 <= x.start - sg.hit.end <= 4 and "intransitive" not in sg.hit.cats) for x, _ in ts)]
+    own = [sg for sg in sigs if sg.own]
+    if direct:
+        sigs = direct + [sg for sg in own if not sg.verb]
+    elif own:
+        sigs = own
+    if ts and all(t[2] == "person" for _, t in ts) and not voice:
+        # A person is a target only as the brand's voice: praise or blame of the
+        # person (真诚的雷军) is sentiment, not stance; verbs that put them
+        # forward or back are.
+        sigs = [sg for sg in sigs if sg.verb]
+    return sigs
+
+
+def _polarity(s: _Sentence, sigs: list[Signal], ts: list) -> tuple[float, list[str]] | None:
+    """A clause's polarity and the rules that gave it; a bare mention of a target
+    counts a little; None when the clause says nothing."""
+    rules = []
+    if sigs:
+        pol = sum(sg.value for sg in sigs)
+        pol = max(-1.5, min(1.5, pol))
+        rules += [("+" if sg.value > 0 else "-") + sg.term for sg in sigs]
+        if any(sg.flips for sg in sigs):
+            rules.append("negation")
+    else:
+        if all(t[2] == "person" for _, t in ts):
+            return None
+        flips = s.flips_before(ts[0][0].start)
+        pol = (-1) ** flips * s.f("mention")
+        rules.append("mention")
+        if flips:
+            rules.append("negation")
+    if pol == 0:
         return None
-    if any("both" in h.cats for h in hits):
+    return pol, rules
+
+
+def _weigh(s: _Sentence, contributions: list, position: str) -> UnitScore:
+    """The sentence's markers multiply each contribution: a turn, a concession,
+    advice, a hedge, emphasis, reported speech, a question, the position."""
+    res = UnitScore()
+    if any("both" in h.cats for h in s.hits):
         res.rules.append("both")
     # Which clauses hold which markers, computed once (a sentence may have thousands).
     marked: dict[str, set] = {"concession": set(), "advocacy": set(), "hedges": set()}
-    for h in hits:
+    for h in s.hits:
         for cat in marked:
             if cat in h.cats:
-                marked[cat].add(clause(h.start))
-    emphasis = any("emphasis" in h.cats for h in hits)
-    caishi = "才是" in c     # X才是…: the whole sentence argues
+                marked[cat].add(s.clause(h.start))
+    emphasis = any("emphasis" in h.cats for h in s.hits)
+    caishi = "才是" in s.c     # X才是…: the whole sentence argues
     for side, w, table, term, rules, k in contributions:
-        cstart = bounds[k]
-        mult = 1.0
-        tags = []
-        if contrast_at is not None:
-            if cstart > contrast_at or (cstart <= contrast_at < bounds[k + 1]):
-                mult *= f("contrast_after")
-                tags.append("contrast")
-            else:
-                mult *= f("contrast_before")
-                tags.append("before-contrast")
-        if k in marked["concession"] and "contrast" not in tags:
-            mult *= f("concession")
-            tags.append("concession")
-        both = "both" in rules
-        if not both and (k in marked["advocacy"] or caishi):
-            mult *= f("advocacy")
-            tags.append("advocacy")
-        if not both and k in marked["hedges"]:
-            mult *= f("hedge")
-            tags.append("hedge")
-        if emphasis:
-            mult *= f("emphasis")
-            tags.append("emphasis")
-        if reported_at is not None and (contrast_at is None or cstart <= contrast_at):
-            mult *= f("reported")
-            tags.append("reported")
+        mult, tags = _markers(s, k, "both" in rules, marked, emphasis, caishi)
         sign = side
-        if rhetorical:
+        if s.rhetorical:
             sign = -sign
             tags.append("rhetorical")
-        elif question:
-            mult *= f("question")
+        elif s.question:
+            mult *= s.f("question")
             tags.append("question")
         if position != "body":
-            mult *= f(position)
+            mult *= s.f(position)
             tags.append("position:" + position)
         value = sign * w * mult
         if value > 0:
@@ -468,11 +544,39 @@ def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
             res.matrix += -value
         res.rules.extend([f"{table}:{term}"] + rules + tags)
     res.rules = list(dict.fromkeys(res.rules))
-    res.topic = max(targets, key=lambda xt: xt[1][1])[1][0]
-    if qw is not None:
-        res.question = question_side(c, qw)
-        res.quoted = quoted(c, qw)
     return res
+
+
+def _markers(s: _Sentence, k: int, both: bool, marked: dict, emphasis: bool,
+             caishi: bool) -> tuple[float, list[str]]:
+    """The multiplier of clause k's markers and their tags."""
+    f = s.f
+    cstart = s.bounds[k]
+    mult = 1.0
+    tags = []
+    if s.contrast_at is not None:
+        if cstart > s.contrast_at or (cstart <= s.contrast_at < s.bounds[k + 1]):
+            mult *= f("contrast_after")
+            tags.append("contrast")
+        else:
+            mult *= f("contrast_before")
+            tags.append("before-contrast")
+    if k in marked["concession"] and "contrast" not in tags:
+        mult *= f("concession")
+        tags.append("concession")
+    if not both and (k in marked["advocacy"] or caishi):
+        mult *= f("advocacy")
+        tags.append("advocacy")
+    if not both and k in marked["hedges"]:
+        mult *= f("hedge")
+        tags.append("hedge")
+    if emphasis:
+        mult *= f("emphasis")
+        tags.append("emphasis")
+    if s.reported_at is not None and (s.contrast_at is None or cstart <= s.contrast_at):
+        mult *= f("reported")
+        tags.append("reported")
+    return mult, tags
 
 
 def _orphan(hits: list[Hit], lex: Lexicon, c: str) -> UnitScore | None:
