@@ -361,8 +361,7 @@ def report(paths: list[str] = PathsArg,
     side with citations and keywords, and the corpus health. tsv/csv give every figure
     as `section key metric value` rows."""
     from ipcorpus.output import Out
-    from ipcorpus.report import compute
-    from ipcorpus.report_render import render, write_html
+    from ipcorpus.report import compute, render, write_html
     _check_format(format)
     if html == "-" and format != "auto":
         raise IpcorpusError("--html - prints the page on stdout, so it takes no --format "

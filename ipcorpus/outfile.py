@@ -11,7 +11,7 @@ import os
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.output import safe_path
 
-# The head of every HTML brief: the generator tag (report_render.html_page), or, for
+# The head of every HTML brief: the generator tag (report/html_brief.py, html_page), or, for
 # a brief written before the tag, the page's first bytes up to its own policy.
 _BRIEF_TAG = b'<meta name="generator" content="ipcorpus '
 _BRIEF_HEAD = (b'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'

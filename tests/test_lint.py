@@ -18,8 +18,6 @@ DEBT = {
     ("ipcorpus/noise/clean.py", "_blocks"): 21,
     ("ipcorpus/noise/meta.py", "extract"): 18,
     ("ipcorpus/pipeline.py", "_run"): 20,
-    ("ipcorpus/report_render.py", "terminal"): 25,
-    ("ipcorpus/report_render.py", "long_rows"): 23,
     ("ipcorpus/reposts.py", "find_groups"): 16,
     ("tests/data/make_sample_check.py", "check_entry"): 32,
 }

@@ -393,7 +393,7 @@ def check_month_bars(rep, out):
 
 def test_undated_articles_do_not_flatten_the_month_chart():
     """Ten undated articles and one dated: the dated month still fills the bar."""
-    from ipcorpus.report_render import BAR, text_month_chart, undated_line
+    from ipcorpus.report.common import BAR, text_month_chart, undated_line
     zero = dict.fromkeys(LABELS, 0)
     by_month = {"months": [{"month": "2025-01", "articles": 1, "labels": {**zero, "matrix": 1}},
                            {"month": "2025-03", "articles": 2, "labels": {**zero, "founder-ip": 2}}],
@@ -545,7 +545,7 @@ def test_terminal_brief_hands_a_closed_pipe_to_the_cli(brief):
     the CLI turns into a quiet exit 0 (the output here is too small to fill a real
     pipe, so the pipe closes under a fake stream)."""
     from ipcorpus.output import Out
-    from ipcorpus.report_render import terminal
+    from ipcorpus.report.terminal import terminal
     rep, _ = brief
 
     class Closing(io.StringIO):

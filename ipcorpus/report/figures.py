@@ -8,7 +8,7 @@ Counting rules (the README repeats them for readers of the figures):
   in `health` only.
 - `by_portal` counts documents (every copy on the portal that carried it); every other
   figure counts articles.
-The renderers (report_render.py) only lay these figures out."""
+The renderers (the other modules of this package) only lay these figures out."""
 from __future__ import annotations
 
 import re
