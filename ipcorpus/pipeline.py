@@ -57,6 +57,9 @@ _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
                      "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py"}
+# Packages that only present results (the brief's renderers): left out like the
+# top-level command modules.
+_PRESENTING_PACKAGES = {"report"}
 
 
 def code_fingerprint(everything: bool = False) -> str:
@@ -70,8 +73,9 @@ def code_fingerprint(everything: bool = False) -> str:
         h = hashlib.blake2b(digest_size=8)
         for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
             rel = p.relative_to(root)
-            if "__pycache__" in p.parts or \
-                    (not everything and len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES):
+            presenting = (len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES) or \
+                rel.parts[0] in _PRESENTING_PACKAGES
+            if "__pycache__" in p.parts or (presenting and not everything):
                 continue
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())

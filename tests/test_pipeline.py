@@ -501,6 +501,10 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     pipeline.code_fingerprint()
     missing = sorted(f.relative_to(PACKAGE).as_posix() for f in needed - set(read))
     assert not missing, f"decide cached results but are not in pipeline._ANALYSIS_MODULES: {missing}"
+    # How the brief is laid out decides no analysis: editing a renderer keeps the index.
+    presenting = [f for f in read if f.relative_to(PACKAGE).parts[0] == "report"]
+    assert not presenting, presenting
     # The exceptions are imported still (or they come off the list).
     assert {PACKAGE / m for m in NOT_DECIDING} <= imported
     assert pipeline.code_fingerprint() != pipeline.code_fingerprint(everything=True)
+
