@@ -187,7 +187,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
     report.files = len(files)
     db = None
     if not opts.no_cache:
-        from ipcorpus.store import default_db_path
+        from ipcorpus.index import default_db_path
         db, note = (opts.db, None) if opts.db else default_db_path(paths)
         if note:
             report.notes.append(note)
@@ -257,9 +257,9 @@ def _in_process(files, opts, db, report, settings):
     """Few files: stored analyses where the content is indexed, the rest analysed here
     without stance scoring and not stored."""
     from ipcorpus.analysis import analyse_bytes, content_hash
+    from ipcorpus.index import Store
     from ipcorpus.noise.rules import make_ruleset
     from ipcorpus.source import read_bytes
-    from ipcorpus.store import Store
     store = Store(db) if db and os.path.isfile(db) else None
     version = opts.version()
     rules = None

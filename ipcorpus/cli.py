@@ -140,7 +140,7 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
     from ipcorpus.config import resolve
     from ipcorpus.pipeline import Options
     if db:
-        from ipcorpus.store import check_db_folder
+        from ipcorpus.index import check_db_folder
         check_db_folder(db)
     s = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
     opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=s.patterns, keep_rules=s.keep_rules,
@@ -475,7 +475,7 @@ def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
         if not os.path.lexists(p):
             raise IpcorpusError(f"{_show(p)}: no such file or directory")
     if db:
-        from ipcorpus.store import check_db_folder
+        from ipcorpus.index import check_db_folder
         check_db_folder(db)
     settings = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
     if list_files:
@@ -489,7 +489,7 @@ def _index_of(paths, db, no_cache, source) -> tuple:
         return None, "command line (--no-cache)"
     if db:
         return db, "IPCORPUS_DB" if source is not None and source.name == "ENVIRONMENT" else "command line"
-    from ipcorpus.store import default_db_path
+    from ipcorpus.index import default_db_path
     path, note = default_db_path(paths, create=False)
     return path, "default (the corpus folder is read-only: in the user cache)" if note else "default"
 

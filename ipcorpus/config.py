@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.store import CONFIG_NAME, nearest_file
+from ipcorpus.index import CONFIG_NAME, nearest_file
 
 
 def nearest_config(folder: str) -> str | None:

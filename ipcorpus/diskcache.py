@@ -60,10 +60,16 @@ def parsed_toml(text: str) -> dict:
     return got
 
 
+def user_cache_dir() -> str:
+    """ipcorpus's folder in the user cache (XDG_CACHE_HOME, else ~/.cache): this
+    cache's, and that of the indexes of read-only corpora (index/location.py)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "ipcorpus")
+
+
 def cache_folder() -> str:
     """ipcorpus's folder in the user cache, or the temporary folder when that
     cannot be written."""
-    from ipcorpus.store import user_cache_dir
     cache = user_cache_dir()
     try:
         os.makedirs(cache, exist_ok=True)

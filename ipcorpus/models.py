@@ -1,7 +1,7 @@
 """The records that flow between the layers: read -> normalize -> clean -> stance,
 and those the index keeps (an Analysis, an ArticleStance, a FileRow). A record the
 index keeps as JSON has to_dict() and from_dict(), and from_dict(to_dict()) gives
-it back equal; the JSON is what the index stores (store.pack)."""
+it back equal; the JSON is what the index stores (index/codec.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -175,7 +175,7 @@ class Analysis:
 
 
 class FileRow(NamedTuple):
-    """A file as the index last saw it (the `files` table; store.Store.file_rows,
+    """A file as the index last saw it (the `files` table; index.Store.file_rows,
     keyed by path): what pipeline.run compares to decide whether to read it again."""
     size: int | None        # bytes and modification time when it was last looked at
     mtime_ns: int | None

@@ -14,10 +14,10 @@ from ipcorpus import ANALYSER_VERSION
 from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
 from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason, time_limit
 from ipcorpus.errors import InputError, IpcorpusError
+from ipcorpus.index import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
-from ipcorpus.store import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
 BATCH = 100
@@ -57,9 +57,10 @@ _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
                      "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py"}
-# Packages that only present results (the brief's renderers): left out like the
-# top-level command modules.
-_PRESENTING_PACKAGES = {"report"}
+# Packages that decide no result: the brief's renderers, and the index that stores
+# results (its layout has its own SCHEMA_VERSION). Left out like the top-level
+# command modules.
+_NOT_DECIDING_PACKAGES = {"report", "index"}
 
 
 def code_fingerprint(everything: bool = False) -> str:
@@ -74,7 +75,7 @@ def code_fingerprint(everything: bool = False) -> str:
         for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
             rel = p.relative_to(root)
             presenting = (len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES) or \
-                rel.parts[0] in _PRESENTING_PACKAGES
+                rel.parts[0] in _NOT_DECIDING_PACKAGES
             if "__pycache__" in p.parts or (presenting and not everything):
                 continue
             h.update(str(p.relative_to(root)).encode())
@@ -208,7 +209,7 @@ def _rules(opts: Options):
 
 
 def _analyse_job(job):
-    """(display path, bytes) -> the packed analysis (store.pack_analysis), or an
+    """(display path, bytes) -> the packed analysis (index.pack_analysis), or an
     error string. Not scored: that waits for the corpus's learned furniture."""
     path, data = job
     opts = _W["opts"]

@@ -81,7 +81,7 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
     out.write(assemble(parts))
     if kept is not None and not rendered:
         return                  # printed as it was kept
-    from ipcorpus.store import RESULT_MAX
+    from ipcorpus.index import RESULT_MAX
     if sum(map(len, parts)) > RESULT_MAX:
         return                  # too big to keep
     # Pieces are kept in buckets by id, so a few changed documents rewrite a few

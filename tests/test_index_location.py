@@ -10,9 +10,8 @@ from typer.testing import CliRunner
 
 from conftest import parse_show
 
-from ipcorpus import store as store_mod
 from ipcorpus.cli import app
-from ipcorpus.store import Store, default_db_path, user_cache_dir
+from ipcorpus.index import Store, default_db_path, location as store_location, user_cache_dir
 
 TITLE = "创始人个人IP与员工账号矩阵之间的长期取舍"
 PROSE = [
@@ -52,7 +51,7 @@ def invoke(*args, code=0):
 @pytest.fixture
 def read_only(monkeypatch):
     """Whatever the user (root included), no folder is writable for the index."""
-    monkeypatch.setattr(store_mod, "_writable_dir", lambda folder: False)
+    monkeypatch.setattr(store_location, "_writable_dir", lambda folder: False)
 
 
 def test_a_subfolder_of_a_read_only_corpus_uses_the_corpus_fallback(tmp_path, read_only):

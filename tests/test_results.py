@@ -78,7 +78,7 @@ def test_kept_output_is_the_fresh_output(corpus_dir, renders, fmt):
 
 
 def test_options_and_formats_are_kept_apart(corpus_dir, renders):
-    from ipcorpus.store import RESULTS_KEPT
+    from ipcorpus.index import RESULTS_KEPT
     variants = [("--format", "jsonl"), ("--format", "tsv", "--by", "entity"), ("--format", "json"),
                 ("--format", "jsonl", "--evidence", "2"), ("--format", "jsonl", "--label", "matrix")][:RESULTS_KEPT]
     outs = {}
@@ -142,7 +142,7 @@ def test_terminal_tables_are_never_kept(corpus_dir):
 def test_only_a_few_results_are_kept(corpus_dir, renders):
     """More outputs than RESULTS_KEPT: only the most recently used stay, with their
     pieces; one that was evicted is rendered again, the kept ones are not."""
-    from ipcorpus.store import RESULTS_KEPT, Store
+    from ipcorpus.index import RESULTS_KEPT, Store
     outputs = [("--format", "jsonl", "--evidence", str(n)) for n in range(RESULTS_KEPT + 3)]
     for args in outputs:
         _stance(corpus_dir, *args)

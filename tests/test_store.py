@@ -5,9 +5,18 @@ import sqlite3
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ipcorpus import store as store_mod
+from ipcorpus.errors import IpcorpusError
+from ipcorpus.index import (
+    SCHEMA_VERSION,
+    Store,
+    connection as store_connection,
+    default_db_path,
+    location as store_location,
+    pack,
+    unpack,
+    user_cache_dir,
+)
 from ipcorpus.models import Analysis, ArticleStance, Meta
-from ipcorpus.store import SCHEMA_VERSION, Store, default_db_path, pack, unpack, user_cache_dir
 
 
 def _analysis(n=3):
@@ -64,7 +73,7 @@ def test_read_only_folder_falls_back_to_user_cache(tmp_path):
 
 def test_fallback_path_is_per_folder_and_stable(tmp_path, monkeypatch):
     # Whatever the user, an unwritable folder sends the index to the cache.
-    monkeypatch.setattr(store_mod, "_writable_dir", lambda folder: False)
+    monkeypatch.setattr(store_location, "_writable_dir", lambda folder: False)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     a1, note = default_db_path([str(tmp_path / "a")])
@@ -106,7 +115,7 @@ def test_opening_gives_up_on_a_lock_that_stays(tmp_path, monkeypatch):
     holder.execute("CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT)")
     holder.execute("BEGIN EXCLUSIVE")
     monkeypatch.setattr(Store, "BUSY_WAIT", 0.3)
-    with pytest.raises(store_mod.IpcorpusError, match="is busy"):
+    with pytest.raises(IpcorpusError, match="is busy"):
         Store(str(path))
     holder.execute("COMMIT")
     holder.close()
@@ -179,7 +188,7 @@ def test_integrity_checked_only_when_touched_since_the_last_close(tmp_path, monk
         con.set_trace_callback(statements.append)
         return con
 
-    monkeypatch.setattr(store_mod.sqlite3, "connect", traced)
+    monkeypatch.setattr(store_connection.sqlite3, "connect", traced)
     p = tmp_path / "i.sqlite"
     s = Store(str(p))                         # new: checked
     s.save("v", [_record("/a")])
