@@ -467,6 +467,71 @@ def test_user_rule_beside_the_corpus_drops_its_lines(tmp_path, monkeypatch):
     assert any(row.startswith("sponsor-line\tpromotion\tuser\t") for row in listed.splitlines())
 
 
+# The sponsor rule with its evidence: a footer it drops at the bottom, and a sentence of
+# the article about sponsorship that it keeps.
+USER_EVIDENCE = USER_TOML + """examples = ['本栏目由某某汽车独家赞助']
+examples_at = "bottom"
+keeps = ['这家车企宁愿独家赞助一档访谈栏目，也不让创始人亲自出镜，这本身就是一种把信任交给团队的选择。']
+"""
+
+
+def test_rules_test_passes_a_user_rule_whose_evidence_holds(tmp_path, monkeypatch):
+    (tmp_path / "ipcorpus.toml").write_text(USER_EVIDENCE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["rules", "--test"])          # the nearest ipcorpus.toml
+    assert (res.exit_code, res.stdout) == (0, ""), res.stdout + res.stderr
+    shipped = [r for _, r in all_rules()]
+    n_ex, n_keep = sum(len(r.examples) for r in shipped) + 1, sum(len(r.keeps) for r in shipped) + 1
+    assert res.stderr == (f"ipcorpus rules: {n_ex} examples dropped and {n_keep} keeps kept by {len(shipped) + 1} "
+                          f"rules; netease-account-stats fires once counters is held off\n")
+
+
+def test_rules_test_reports_each_failure_of_a_user_rule(tmp_path):
+    # An example its pattern does not match, a pattern so broad it drops its own keep,
+    # and a keep that is no sentence.
+    bad = """
+[[clean.rule]]
+name = "sponsor-line"
+family = "statements"
+patterns = ['独家赞助']
+examples = ['本栏目由某某汽车冠名播出']
+keeps = ['这家车企宁愿独家赞助一档访谈栏目，也不让创始人亲自出镜，这本身就是一种把信任交给团队的选择。']
+
+[[clean.rule]]
+name = "short-keep"
+patterns = ['^本栏目完$']
+examples = ['本栏目完']
+keeps = ['本栏目很好。']
+"""
+    (tmp_path / "mine.toml").write_text(bad, encoding="utf-8")
+    res = CliRunner().invoke(app, ["rules", "--test", "--config", str(tmp_path / "mine.toml")])
+    assert res.exit_code == 1, res.stdout + res.stderr
+    assert res.stdout.splitlines() == [
+        'rule sponsor-line: example "本栏目由某某汽车冠名播出" was kept',
+        'rule sponsor-line: keep "这家车企宁愿独家赞助一档访谈栏目，也不让创始人亲自出镜，'
+        '这本身就是一种把信任交给团队的选择。" was dropped by sponsor-line',
+        'rule short-keep: keep "本栏目很好。" is shorter than 40 characters',
+    ]
+    assert res.stderr.startswith("ipcorpus rules: 3 of ") and res.stderr.count("\n") == 1
+
+
+def test_the_readme_settings_example_passes_rules_test(tmp_path):
+    """README.md's ipcorpus.toml example shows a rule with its evidence; it holds."""
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    toml = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert "examples = [" in toml and "keeps = [" in toml
+    (tmp_path / "ipcorpus.toml").write_text(toml, encoding="utf-8")
+    res = CliRunner().invoke(app, ["rules", "--test", "--config", str(tmp_path / "ipcorpus.toml")])
+    assert (res.exit_code, res.stdout) == (0, ""), res.stdout + res.stderr
+    assert f"by {len(all_rules()) + 1} rules" in res.stderr
+
+
+def test_rules_test_takes_no_format():
+    res = CliRunner().invoke(app, ["rules", "--test", "--format", "json"])
+    assert res.exit_code == 2 and "--test" in res.stderr
+
+
 def test_user_rule_with_a_bad_pattern_is_a_usage_error(tmp_path, monkeypatch):
     corpus = tmp_path / "c"
     corpus.mkdir()
