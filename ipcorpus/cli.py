@@ -314,11 +314,19 @@ def stance(paths: list[str] = PathsArg,
 
 # rules --------------------------------------------------------------------------
 @app.command(cls=Command)
-def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = ConfigOpt):
-    """List the cleaning rules: name, family, pack, whether on by default, what it drops."""
-    from ipcorpus.commands import rules_output
+def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = ConfigOpt,
+          test: bool = typer.Option(False, "--test",
+                                    help="Run every rule's examples and keeps, shipped and your own: "
+                                         "a line per failure, exit 1 if any fails.")):
+    """List the cleaning rules: name, family, pack, whether on by default, what it drops;
+    with --test, run every rule's examples and keeps."""
+    from ipcorpus.commands import rules_output, rules_test_output
     from ipcorpus.output import Out
     _check_format(format)
+    if test:
+        if format != "auto":
+            raise IpcorpusError("rules --test prints a line per failure; it takes no --format")
+        raise typer.Exit(rules_test_output(Out("tsv", color), config))
     rules_output(Out(format, color), config)
 
 

@@ -328,11 +328,19 @@ def entity_output(recs, out: Out):
 
 
 # rules --------------------------------------------------------------------------
+def _rule_set(config=None):
+    """The shipped rules and the [[clean.rule]] tables of --config or, without it, of
+    the nearest ipcorpus.toml at or above the current folder."""
+    from ipcorpus.config import find_config, load_config
+    from ipcorpus.noise.rules import make_ruleset
+    path = find_config(["."], config)
+    user = load_config(path).get("clean", {}).get("rule")
+    return make_ruleset({"rule": user, "file": path} if user else None)
+
+
 def rules_output(out: Out, config=None):
-    from ipcorpus.config import load_config
-    from ipcorpus.noise.rules import BUILTIN, make_ruleset
-    cfg = load_config(config) if config else {}
-    rs = make_ruleset(cfg.get("clean") or None)
+    from ipcorpus.noise.rules import BUILTIN
+    rs = _rule_set(config)
     rows = []
     for p in rs.packs:
         for r in p.rules:
@@ -343,6 +351,16 @@ def rules_output(out: Out, config=None):
     # JSON says true/false; the tables say yes/no.
     recs = [{**dict(zip(cols, r, strict=True)), "default": r[3] == "yes"} for r in rows]
     out.rows(cols, rows, nowrap=["rule"], records=recs)
+
+
+def rules_test_output(out: Out, config=None) -> int:
+    """Every rule's examples and keeps run (noise/examples.py): a line per failure on
+    stdout, the summary on stderr; the exit code, 1 when any failed."""
+    from ipcorpus.noise.examples import check
+    found = check(_rule_set(config))
+    out.write("".join(f"{f}\n" for f in found.failures))
+    out.note(f"ipcorpus rules: {found.summary()}")
+    return 1 if found.failures else 0
 
 
 # show ---------------------------------------------------------------------------

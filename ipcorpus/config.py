@@ -68,7 +68,8 @@ def load_config(path: str | None) -> dict:
 # table -> its keys: what an ipcorpus.toml may hold (README.md, `ipcorpus clean`).
 TABLES = {"corpus": ("glob", "max_size", "time_limit"), "clean": ("keep_rules", "drop_rules", "rule"),
           "stance": ("lexicon",)}
-RULE_KEYS = ("name", "family", "description", "patterns", "max_len", "zone", "on", "default", "prose")
+RULE_KEYS = ("name", "family", "description", "patterns", "max_len", "zone", "on", "default", "prose",
+             "examples", "examples_at", "keeps")
 
 
 def _check_keys(path: str, data: dict):
@@ -105,41 +106,48 @@ def _size(path: str, value) -> int:
     return int(m.group(1)) * 1024 ** " kmg".index(m.group(2).lower() or " ")
 
 
-_RULE_CHOICES = {"zone": ("any", "edge"), "on": ("bare", "text")}
+_RULE_CHOICES = {"zone": ("any", "edge"), "on": ("bare", "text"), "examples_at": ("middle", "top", "bottom")}
 
 
 def _rules(path: str, rules) -> list[dict]:
     """[[clean.rule]] tables, checked, their patterns compiled once."""
-    import re
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise IpcorpusError(f"{path}: clean.rule must be [[clean.rule]] tables")
     for k, r in enumerate(rules, 1):
-        name = r.get("name")
-        where = f"{path}: [[clean.rule]] " + (f"'{name}'" if isinstance(name, str) else f"number {k}")
-        unknown = [key for key in r if key not in RULE_KEYS]
-        if unknown:
-            raise IpcorpusError(f"{where}: unknown key '{unknown[0]}' (a rule's keys are {', '.join(RULE_KEYS)})")
-        if not isinstance(name, str) or not name or "patterns" not in r:
-            raise IpcorpusError(f"{where}: every rule needs a name and patterns")
-        r["patterns"] = _strings(path, f"[[clean.rule]] '{name}' patterns", r["patterns"])
-        for key in ("family", "description"):
-            if not isinstance(r.get(key, ""), str):
-                raise IpcorpusError(f"{where}: {key} must be a string")
-        for key in ("default", "prose"):
-            if not isinstance(r.get(key, True), bool):
-                raise IpcorpusError(f"{where}: {key} must be true or false")
-        if "max_len" in r and (not isinstance(r["max_len"], int) or isinstance(r["max_len"], bool)
-                               or r["max_len"] < 1):
-            raise IpcorpusError(f"{where}: max_len must be a whole number of characters")
-        for key, choices in _RULE_CHOICES.items():
-            if r.get(key, choices[0]) not in choices:
-                raise IpcorpusError(f"{where}: {key} must be one of {', '.join(choices)}")
-        for pattern in r["patterns"]:
-            try:
-                re.compile(pattern)
-            except re.error as e:
-                raise IpcorpusError(f"{where}: bad pattern: {e}") from None
+        _rule(path, k, r)
     return rules
+
+
+def _rule(path: str, k: int, r: dict) -> None:
+    """The k-th [[clean.rule]] checked; a string where a list may be is made a list."""
+    import re
+    name = r.get("name")
+    where = f"{path}: [[clean.rule]] " + (f"'{name}'" if isinstance(name, str) else f"number {k}")
+    unknown = [key for key in r if key not in RULE_KEYS]
+    if unknown:
+        raise IpcorpusError(f"{where}: unknown key '{unknown[0]}' (a rule's keys are {', '.join(RULE_KEYS)})")
+    if not isinstance(name, str) or not name or "patterns" not in r:
+        raise IpcorpusError(f"{where}: every rule needs a name and patterns")
+    for key in ("patterns", "examples", "keeps"):
+        if key in r:
+            r[key] = _strings(path, f"[[clean.rule]] '{name}' {key}", r[key])
+    for key in ("family", "description"):
+        if not isinstance(r.get(key, ""), str):
+            raise IpcorpusError(f"{where}: {key} must be a string")
+    for key in ("default", "prose"):
+        if not isinstance(r.get(key, True), bool):
+            raise IpcorpusError(f"{where}: {key} must be true or false")
+    if "max_len" in r and (not isinstance(r["max_len"], int) or isinstance(r["max_len"], bool)
+                           or r["max_len"] < 1):
+        raise IpcorpusError(f"{where}: max_len must be a whole number of characters")
+    for key, choices in _RULE_CHOICES.items():
+        if r.get(key, choices[0]) not in choices:
+            raise IpcorpusError(f"{where}: {key} must be one of {', '.join(choices)}")
+    for pattern in r["patterns"]:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise IpcorpusError(f"{where}: bad pattern: {e}") from None
 
 
 @dataclass

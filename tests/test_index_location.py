@@ -12,15 +12,8 @@ from conftest import parse_show
 
 from ipcorpus.cli import app
 from ipcorpus.index import Store, default_db_path, location as store_location, user_cache_dir
+from ipcorpus.noise.examples import PROSE, TITLE
 
-TITLE = "创始人个人IP与员工账号矩阵之间的长期取舍"
-PROSE = [
-    "很多企业在品牌建设初期都会面临同一个问题，究竟应该让创始人站到台前，还是让团队一起发声。",
-    "从过去几年的案例来看，创始人亲自出镜确实能在短时间内带来大量关注，但这种关注往往难以沉淀。",
-    "相比之下，由高管、工程师和一线员工组成的账号矩阵，虽然起步较慢，却能覆盖更多细分场景。",
-    "更重要的是，矩阵化发声可以分散风险，即使某一个账号出现问题，品牌整体也不会因此受到重创。",
-    "因此，我们认为企业应该根据自身所处的阶段，在个人IP和账号矩阵之间找到一个动态的平衡点。",
-]
 FOOTER = "品牌观察室出品"
 
 

@@ -1,8 +1,10 @@
-"""Cleaning rules, one by one: every named rule in every pack drops an example of its
-furniture and keeps a line of argument that merely mentions its trigger words
-(precision first); the block and run detectors of each DESIGN.md family; user rules,
---keep-rule and --drop-rule."""
+"""Cleaning rules, one by one: every named rule in every pack drops the examples of its
+furniture and keeps the lines of argument that merely mention its trigger words
+(precision first), both written beside the rule in its pack and run by the code that
+runs `ipcorpus rules --test` (noise/examples.py); the block and run detectors of each
+DESIGN.md family; user rules, --keep-rule and --drop-rule."""
 import json
+from functools import lru_cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -12,205 +14,22 @@ from ipcorpus.cli import app
 from ipcorpus.document import document_from_bytes
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.noise.clean import clean
+from ipcorpus.noise.examples import (
+    KEEP_MIN_CHARS,
+    PROSE,
+    TITLE,
+    RuleSets,
+    example_dropped,
+    keep_dropped_by,
+    page,
+    verdict_of,
+)
 from ipcorpus.noise.rules import BUILTIN, builtin_packs, make_ruleset
 from ipcorpus.source import split_lines
 
-TITLE = "创始人个人IP与员工账号矩阵之间的长期取舍"
-PROSE = [
-    "很多企业在品牌建设初期都会面临同一个问题，究竟应该让创始人站到台前，还是让团队一起发声。",
-    "从过去几年的案例来看，创始人亲自出镜确实能在短时间内带来大量关注，但这种关注往往难以沉淀。",
-    "相比之下，由高管、工程师和一线员工组成的账号矩阵，虽然起步较慢，却能覆盖更多细分场景。",
-    "更重要的是，矩阵化发声可以分散风险，即使某一个账号出现问题，品牌整体也不会因此受到重创。",
-    "因此，我们认为企业应该根据自身所处的阶段，在个人IP和账号矩阵之间找到一个动态的平衡点。",
-]
-
-# rule name -> (lines it drops, where they stand, prose lines mentioning its trigger words
-# that it must keep). `top` is between the title and the first paragraph, `bottom` after
-# the last one (edge rules fire only there); `middle` is inside the article.
-CASES = {
-    # -- credits and metadata ---------------------------------------------------------
-    "meta:original-title": (["原标题：雷军为什么总是亲自上阵"], "top", [
-        "很多媒体转载时改了原标题，原标题里那句“雷军一个人扛起小米”其实更接近作者真正想表达的意思。"]),
-    "meta:author": (["作者：林一舟", "文 | 韩若谷", "Author: Lin Yizhou", "作者｜林一舟"], "top", [
-        "作者在文中反复强调，创始人亲自发声能够降低品牌的沟通成本，但也会让企业的风险高度集中在一个人身上。"]),
-    "meta:editor": (["责任编辑：王小明", "编辑：李四 校对：张三", "责任编辑｜李四", "责任编辑:王小明",
-                     "（责任编辑：王五）", "【编辑：李四】", "(责任编辑: 王五)", "视觉｜张三 李四",
-                     "策划：品牌部"], "bottom", [
-        "一位资深编辑告诉我们，编辑部现在最头疼的是，老板个人IP的每一次发言都要经过层层审核才能发布。"]),
-    "meta:source": (["来源：品牌进化论"], "top", [
-        "这篇报道的来源是一份内部材料，材料显示公司正在把对外沟通从董事长一个人转向一组高管账号。"]),
-    "meta:url": (["Original: https://www.woshipm.com/marketing/6301122.html",
-                  "原文地址：https://www.163.com/dy/article/ABC.html"], "bottom", [
-        "读者可以在原文地址里看到更多数据，但本文只讨论创始人IP与员工账号矩阵之间的取舍问题，不展开其他话题。"]),
-    "click-prompt": (["点击阅读原文领取门店运营资料包", "戳左下角阅读原文，查看完整课程"], "bottom", [
-        "点击率和阅读原文的比例都说明，读者更愿意看创始人亲自讲的故事，而不是官方账号转发的通稿。"]),
-    "meta:dateline": (["林一舟 · 2025-02-27 08:05", "原创 老周 格物观察 2024-11-25 21:30"], "top", [
-        "2025年2月27日，林一舟在文章里写道，企业家亲自发声并不是万能的，员工账号同样能讲好品牌故事。"]),
-    "meta:date": (["2025-03-12 09:41:07", "发布时间：2025年3月12日 09:41",
-                   "Date: Sun, 26 Dec 2021 00:56:39 GMT"], "top", [
-        "2025年3月12日，雷军在年度演讲中再次强调，小米不会把所有的传播压力都放在创始人一个人身上。"]),
-    "original-count": (["这是品牌进化论的第128篇原创文章"], "top", [
-        "这是品牌进化论连续第三年关注创始人IP话题，我们发现越来越多的老板开始主动走到镜头前面。"]),
-    # -- navigation -------------------------------------------------------------------
-    "breadcrumb": (["网易首页 > 网易号 > 正文", "36氪首页 | 资讯 | 汽车"], "top", [
-        "从首页到正文，读者的注意力一层层流失，所以品牌更需要让创始人的声音出现在第一屏，而不是藏在深处。"]),
-    "back-link": (["返回首页", "返回列表页"], "bottom", [
-        "返回到品牌建设的起点，我们会发现，创始人IP本质上是一种信任的快捷方式，而不是营销的全部。"]),
-    "prev-next": (["上一篇：格力的下一道题", "下一篇 雷军的年度演讲"], "bottom", [
-        "正如上一篇文章所说，下一篇我们将会分析小米如何用员工矩阵分担雷军个人IP的风险，敬请期待这个系列。"]),
-    "accessibility-links": (["无障碍浏览 进入关怀版", "打开网易新闻App"], "top", [
-        "打开App之后，用户第一眼看到的不再是雷军的头像，而是一群工程师账号发布的产品拆解视频和评测内容。"]),
-    "channel-list": (["新闻 | 财经 | 科技 | 汽车 | 房产"], "top", [
-        "新闻、财经、科技三个频道都报道了这件事，但只有科技频道注意到，董明珠的直播其实是格力渠道改革的一部分。"]),
-    "channel-heading": (["汽车要闻", "态度原创"], "bottom", [
-        "要闻里关于老板直播的报道越来越多，说明创始人亲自下场已经从个别现象变成了一种普遍的营销选择。"]),
-    "sohu-back": (["返回搜狐", "点击查看更多"], "bottom", [
-        "返回搜狐的读者并不多，大多数人看完老板的直播切片就离开了，这说明短内容正在改变品牌传播的逻辑。"]),
-    # -- widgets ----------------------------------------------------------------------
-    "share-counter": (["128", "3.5万"], "bottom", [
-        "128位员工在抖音开设了个人账号，一年下来，这些账号带来的咨询量已经超过了官方账号的总和。"]),
-    "share": (["分享至", "收藏 点赞 分享", "分享到微博", "分享至 :", "分享到 : 微信"], "bottom", [
-        "分享、转发和收藏这些动作，说明用户愿意替品牌背书，这正是员工账号矩阵想要争取的长期信任。"]),
-    "counters": (["阅读 12000", "2 评论 1836 浏览 7 收藏", "Stats: 1836 views | 2 comments"], "top", [
-        "这篇文章的阅读量超过十万，评论区里的争论集中在一个问题上：创始人到底应不应该天天出现在镜头前。"]),
-    "comments-widget": (["目前还没有评论，等你发挥", "全部评论 12"], "bottom", [
-        "评论区的声音并不一致，有人认为老板直播是品牌最好的广告，也有人认为这会让企业变得过于依赖个人。"]),
-    "qr-code": (["长按识别二维码", "扫码加入读者群"], "bottom", [
-        "二维码和扫码点单曾经是线下门店最常见的拉新方式，而现在创始人的直播间成了品牌新的流量入口。"]),
-    "app-download": (["下载网易新闻客户端", "APP下载"], "bottom", [
-        "很多品牌要求员工在朋友圈推广下载App的活动，但这种硬性摊派反而削弱了员工账号的真实感和可信度。"]),
-    "toutiao-chrome": (["3.5万粉丝", "头条号"], "top", [
-        "头条号上粉丝最多的企业账号，往往不是官方账号，而是创始人或者高管以个人名义开设的账号。"]),
-    "wechat-read-more": (["写留言", "继续滑动看下一个", "预览时标签不可点"], "bottom", [
-        "写留言的读者里，有一半以上在讨论雷军该不该少出镜，这说明用户对创始人IP的疲劳感正在上升。"]),
-    # -- statements -------------------------------------------------------------------
-    "platform-disclaimer": (["特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”用户上传并发布，"
-                             "本平台仅提供信息存储服务。",
-                             "【免责声明】本文仅代表作者本人观点，与本站无关。",
-                             "[免责声明] 本文仅代表作者本人观点, 与本站立场无关.",
-                             "（文章来源于网络，如有侵权请联系删除）",
-                             "(图文来自互联网, 如有侵权请联系我们删除)",
-                             "（本文不构成任何投资建议）",
-                             "【版权归原作者所有，仅供学习交流】"], "bottom", [
-        "企业发布声明的速度越来越快，信息存储和传播都集中在少数平台上，创始人的一句话可能在几分钟内被放大。",
-        "（这也是小米一直坚持不授权第三方使用雷军形象的原因，品牌方需要守住创始人IP的边界。）",
-        "分析师强调，这份报告不构成投资建议，但创始人IP对估值的影响已经被越来越多的机构认真对待。"]),
-    "disclaimer-en": (["Notice: The content above (including the pictures and videos if any) is uploaded and posted "
-                       "by a user of NetEase Hao, which is a social media platform and only provides information "
-                       "storage services.",
-                       "Notice: This content (including any images or videos) was uploaded and published by a "
-                       "NetEase Hao user. NetEase Hao is a self-media platform that only provides information "
-                       "storage space services."], "bottom", [
-        "外媒报道用了does not represent这样的措辞，但小米随后的回应表明，雷军的个人表态依然代表公司的立场。"]),
-    "repost-notice": (["未经授权，禁止转载", "版权归原作者所有", "Copyright © 2025 商周札记"], "bottom", [
-        "很多公众号在文末写着严禁转载，但创始人的金句往往在几个小时内就被截图、剪辑、再分发到各个平台上。"]),
-    "author-view": (["*个人观点，仅供参考", "文章观点仅代表作者本人"], "bottom", [
-        "这些观点仅代表少数从业者的看法，但它揭示了一个趋势：老板个人IP正在从加分项变成必选项。"]),
-    "image-licence": (["题图来自视觉中国", "图片来源：Unsplash", "本文题图基于CC0协议"], "top", [
-        "很多媒体的题图来自同一场发布会，画面里永远是创始人一个人，而台下的工程师团队几乎从不出镜。"]),
-    "original-publish": (["本文由品牌进化论原创发布于网易号", "本文来自微信公众号“车界观察”"], "top", [
-        "本文讨论的案例首发于一场行业闭门会，与会者大多认为员工账号矩阵比老板个人IP更能分散风险。"]),
-    "backup-notice": (["本文为自动备份，仅供学习交流"], "bottom", [
-        "有人把创始人的演讲整理成文字自动备份到网盘，仅供学习交流，但这恰恰说明个人IP的内容有长期价值。"]),
-    "36kr-notice": (["36氪经授权发布。"], "bottom", [
-        "36氪的报道引用了多位投资人的看法，他们普遍认为创始人IP是早期公司最便宜也最有效的获客渠道。"]),
-    "sohu-statement": (["平台声明：本文系作者投稿"], "bottom", [
-        "每次出事之后，平台声明和企业声明总是姗姗来迟，而创始人的一条微博却能在几分钟内平息舆论。"]),
-    "sina-app": (["新浪财经APP 海量资讯精准解读", "新浪声明：此消息系转载自新浪合作媒体"], "bottom", [
-        "海量资讯并不等于精准解读，创始人个人账号的价值，在于用一个人的视角把复杂的产品讲清楚。"]),
-    # -- promotion --------------------------------------------------------------------
-    "masthead": (["商周札记 － 品牌与创业观察"], "top", [
-        "商周札记 － 品牌观察栏目一直认为，创始人亲自出镜并不是唯一的选择，组织化发声同样能建立信任。"]),
-    "follow-prompt": (["点击关注，获取更多品牌洞察", "关注公众号，回复“报告”领取全文"], "bottom", [
-        "关注一个创始人的账号，和关注一个品牌的公众号，用户获得的其实是两种完全不同的情绪价值和信任感。"]),
-    "contact-id": (["商务合作微信：brand2025", "加V：xiaoming_123"], "bottom", [
-        "不少品牌让销售人员用个人微信和客户沟通，这种一对一的关系，其实就是最原始也最有效的员工账号矩阵。"]),
-    "engagement-call": (["您的点赞转发就是对小编最大的支持", "记得点赞收藏哦"], "bottom", [
-        "在评论区留言的读者大多认为，董明珠亲自直播带货虽然效果明显，但格力不能长期依赖她一个人。"]),
-    "coupon": (["领取50元优惠券", "限时特惠，立减100"], "bottom", [
-        "直播间的优惠券能拉来一次性的流量，但真正留住用户的，是创始人长期积累下来的个人信誉和口碑。"]),
-    "business-menu": (["商务合作 | 投稿 | 加入我们", "欢迎投稿：tougao@example.com"], "bottom", [
-        "招聘和投稿信息以前只在官网发布，现在很多公司请员工在自己的账号上转发，这本身就是矩阵化发声的一部分。"]),
-    "course-ad": (["🔗 品牌营销实战课，七天掌握账号矩阵运营", "查看详情 >", "立即报名"], "bottom", [
-        "了解更多关于创始人IP的案例之后，我们会发现，真正成功的老板往往也是最懂得放权给团队的那个人。"]),
-    "netease-account-stats": (["128文章数 3456关注度"], "bottom", [
-        "这个账号只有128篇文章，关注度却远超同类账号，原因在于它背后站着一位愿意亲自发声的创始人。"]),
-    "woshipm-member": (["起点课堂：产品经理的职业成长平台", "ke.qidianla.com/courses/reqreview"], "bottom", [
-        "课堂上老师讲的创始人IP理论，和企业的真实做法之间往往有很大差距，理论需要在实践中不断修正。"]),
-    "woshipm-column": (["专栏作家"], "top", [
-        "专栏作家林间观潮认为，周鸿祎的红衣大叔形象替360完成了最难的信任建立，这是广告做不到的。"]),
-    # -- lists ------------------------------------------------------------------------
-    "related-header": (["相关推荐", "推荐阅读：", "往期回顾 全部"], "bottom", [
-        "相关推荐算法会把老板的直播切片推给更多人，这让个人IP的放大效应远远超过了企业官方账号的影响力。"]),
-    "tags": (["标签：小米 雷军 个人IP", "关键词：创始人IP"], "bottom", [
-        "标签化是创始人IP的双刃剑，雷军被贴上“劳模”的标签之后，小米的每一次失误也会被算到他的头上。"]),
-    "link-only": (["[小米需要一道IP防火墙](https://www.163.com/dy/article/ABC.html)",
-                   "- [上一期](/posts/1) | [下一期](/posts/3)"], "bottom", [
-        "正如[上一篇文章](https://example.com/a)所说，创始人IP是一把双刃剑，用得好是护城河，用不好就是风险敞口。"]),
-    "link-list-item": (["- [《雷军的年度演讲》](leijun-speech.html)"], "bottom", [
-        "推荐大家读一读[《人企合一》](book.html)这本书，它系统地讲了创始人如何把个人信用转化为品牌资产。"]),
-    # -- media ------------------------------------------------------------------------
-    "image": (["![](https://img.example.com/a.jpg)", "<img src=\"https://img.example.com/b.png\">", "[图片]"],
-              "middle", [
-        "图片和视频正在取代长文，成为创始人IP最主要的载体，但文字依然是表达复杂观点最可靠的方式。"]),
-    "caption": (["上图：三种模式对比", "(图：雷军在发布会上)", "（图源：网络）", "（图片来源于视觉中国）"], "middle", [
-        "上图展示了三种模式的对比：创始人单核驱动、高管多核驱动和员工矩阵驱动，各有各的适用阶段。"]),
-    # -- converter markup -------------------------------------------------------------
-    "template-tag": (["{% include ad.html %}", "{{ page.title }}"], "bottom", [
-        "很多公司的新闻稿像是用模板生成的，连{{公司名称}}这样的占位符都忘了替换，这样的官方声音很难打动用户。"]),
-    "html-only": (["</div>", "<div class=\"article-footer\">", "<!-- ad slot -->", "&nbsp;"], "middle", [
-        "<p>雷军说，小米的每一位工程师都应该成为产品的讲解员，而不是只有他一个人站在台上讲。</p>"]),
-    "css": ([".qr_box{border:1px solid #E6E6E6;padding:8px;}", "font-size: 14px;"], "bottom", [
-        "品牌的视觉风格可以统一，比如字体和配色；但创始人的表达风格不能统一，否则就失去了个人IP的意义。"]),
-    "empty-heading": (["##", "### "], "middle", [
-        "## 三、为什么员工账号矩阵更适合大多数中小企业，而不是只靠老板一个人出镜换来的短期曝光"]),
-    "rule-line": (["* * *", "-----", "——————正文——————"], "middle", [
-        "——这是很多创始人的真实想法：与其花钱投广告，不如自己站到镜头前，哪怕说错话也比没人关注强。"]),
-    "bare-url": (["https://www.36kr.com/p/123456", "[](https://example.com/b)"], "bottom", [
-        "雷军在微博（https://weibo.com/leijun）上的每一条动态，都会被小米的几十个高管账号和员工账号同步转发。"]),
-    "broken-bold": (["**", "_"], "middle", [
-        "**创始人IP不是万能药，它需要团队的矩阵来承接流量、解释产品、处理危机，否则热度来得快去得也快。**"]),
-    "url-fragment": (["&wx_fmt=jpeg&tp=webp&wxfrom=5", "x&a=1&b=2&c=3"], "bottom", [
-        "很多公众号文章的链接里带着一长串参数，比如来源标记和图片格式，但读者真正在意的只是文章里的观点。"]),
-    "netease-icons": (["incentive-icons"], "top", [
-        "网易号的激励图标只是一个小小的装饰，真正决定账号影响力的，是内容背后那个具体的人和他的观点。"]),
-    "woshipm-field": (["Category: Marketing"], "top", [
-        "Category这样的字段说明，产品经理社区已经把创始人IP当作一个独立的营销类别来讨论和研究。"]),
-    "end-mark": (["（完）", "(完)", "【END】", "[全文完]"], "bottom", [
-        "（完）这个字在新闻稿末尾出现时，读者才知道，一篇关于创始人IP的长报道到这里结束了。"]),
-    "follow-button": (["达叔天演论 关注", "品牌进化论 +关注", "雷军 ＋ 关注"], "top", [
-        "创始人IP值得关注，但员工账号矩阵同样值得关注，两者并不冲突，而是互为补充，企业应当同时经营。"]),
-    "html-widget": (["<button class=\"btn\">在App中打开阅读全文</button>",
-                     "<svg viewBox=\"0 0 24 24\"><title>图标</title></svg>",
-                     "<nav><a href=\"/\">首页</a> <a href=\"/tech\">科技</a></nav>"], "middle", [
-        "<p>雷军说，按钮、图标这些细节也是品牌的一部分，创始人亲自抓产品体验，用户才会真正感受到。</p>",
-        "<li>第一，创始人要亲自把产品讲清楚，而不是只让员工账号去转发，否则用户记住的只是一个口号。</li>"]),
-    "wechat-end-mark": (["END", "全文完"], "bottom", [
-        "完全依赖创始人的品牌，终究会遇到瓶颈；END这个词在很多公众号末尾出现，也提醒我们热度总有尽头。"]),
-    # -- injected spam ----------------------------------------------------------------
-    "keyword-spam": (["澳门博彩|在线娱乐城|真人百家乐|体育投注官网|老虎机注册送彩金"], "top", [
-        "有人把澳门娱乐城、百家乐这类关键词塞进网页标题，这种黑产手段与创始人IP毫无关系，但值得平台警惕。"]),
-    # -- aggregator wrappers ----------------------------------------------------------
-    "machine-summary": (["The article argues that Xiaomi should build an IP firewall [3] so that Lei Jun is no longer "
-                         "the only voice of the brand [30].", "Summary: 本文认为小米应该建立员工账号矩阵"], "top", [
-        "研究显示[3]，员工账号矩阵能够显著降低企业对单一创始人的依赖[30]，这与董明珠模式形成鲜明对比。"]),
-    "tool-chrome": (["展开全文", "AI摘要", "复制全文｜导出PDF｜朗读全文｜查看原网页"], "top", [
-        "阅读全文之后你会发现，作者并不反对创始人IP，他反对的是把品牌的全部信用押在一个人身上。"]),
-    "aggregator-meta": (["收录于话题 #品牌观察", "汽车星球 · 3小时前"], "top", [
-        "收录于各大榜单的创业公司里，超过一半的创始人都有自己的社交媒体账号，而且更新的频率相当高。"]),
-    "clipper-notice": (["本文由 简悦 SimpRead 转码，原文地址 https://www.163.com/dy/article/X.html",
-                        "Clipped from 36kr.com", "#简悦 #剪藏", "本页面由 Cubox 剪藏于 2024-05-01",
-                        "继续阅读 >", "Read original: https://36kr.com/p/1"], "top", [
-        "用简悦这类工具转存文章的读者越来越多，原文地址和作者信息常常丢失，这让创始人的观点更容易被误读。"]),
-    # -- opt-in -----------------------------------------------------------------------
-    "english-line": (["This is a long English line that a translation tool left in the page."], "middle", [
-        "这篇文章的英文版标题是Founder IP versus matrix，编辑在翻译时特意保留了矩阵这个说法。"]),
-    "edge-short": (["品牌观察室"], "top", [
-        "品牌观察室认为，创始人个人IP与员工账号矩阵并不冲突，关键在于分工清晰、节奏一致、口径统一。"]),
-}
-
-# A rule that an earlier rule always beats: its examples are checked with the earlier
-# rule turned off (and the test below shows the line is dropped either way).
+# A rule that an earlier rule always beats to its examples: they are dropped by that rule,
+# and by their own once it is held off (examples.example_dropped holds it off, and no
+# other rule may need that: a rule beaten unseen would be dead).
 SHADOWED = {"netease-account-stats": ("counters",)}
 
 
@@ -222,29 +41,14 @@ def doc(lines, path="t.txt"):
     return document_from_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def page(line, where):
-    """An article with `line` placed at `where`; returns (lines, its 1-based number).
-    Paragraphs are separated by blank lines, as scraped pages are."""
-    if where == "top":
-        body = [TITLE, line] + PROSE
-    elif where == "middle":
-        body = [TITLE] + PROSE[:2] + [line] + PROSE[2:]
-    else:
-        body = [TITLE] + PROSE + [line]
-    lines = []
-    for b in body:
-        lines += [b, ""]
-    return lines[:-1], 2 * body.index(line) + 1
+def rule_named(name):
+    return next(r for _, r in all_rules() if r.name == name)
 
 
-def ruleset_for(name):
-    default = next((r.default for _, r in all_rules() if r.name == name), True)
-    return make_ruleset(keep=SHADOWED.get(name, ()), drop=() if default else (name,))
-
-
-def verdict_of(lines, n, rules=None):
-    v = clean(doc(lines), rules).verdicts[n - 1]
-    return v.action, v.rule
+@lru_cache(maxsize=1)
+def rule_sets():
+    """The shipped rules with some held off or turned on, each set made once."""
+    return RuleSets(make_ruleset())
 
 
 def verdicts(lines, rules=None):
@@ -254,46 +58,46 @@ def verdicts(lines, rules=None):
 
 
 # -- every rule ---------------------------------------------------------------------------
-def test_every_rule_has_cases():
+def test_every_rule_has_examples_and_keeps():
+    """Each [[rule]] carries its evidence in its pack: `examples` it drops, `keeps` it keeps."""
     names = [r.name for _, r in all_rules()]
     assert len(names) == len(set(names)), "two packs define the same rule name"
-    missing = sorted(set(names) - set(CASES))
-    assert not missing, f"rules without drop/keep examples in this file: {missing}"
-    assert not set(CASES) - set(names), f"cases for rules that no longer exist: {sorted(set(CASES) - set(names))}"
+    bare = [f"{p}:{r.name}" for p, r in all_rules() if not r.examples or not r.keeps]
+    assert not bare, f"rules without examples or keeps in their pack: {bare}"
+    assert {r.examples_at for _, r in all_rules()} <= {"top", "middle", "bottom"}
 
 
-def _drop_params():
-    return [pytest.param(name, ex, id=f"{name}:{i}") for name, (drops, _, _) in CASES.items()
-            for i, ex in enumerate(drops)]
+def _example_params():
+    return [pytest.param(r, ex, id=f"{r.name}:{i}") for _, r in all_rules() for i, ex in enumerate(r.examples)]
 
 
 def _keep_params():
-    return [pytest.param(name, ex, id=f"{name}:{i}") for name, (_, _, keeps) in CASES.items()
-            for i, ex in enumerate(keeps)]
+    return [pytest.param(r, ex, id=f"{r.name}:{i}") for _, r in all_rules() for i, ex in enumerate(r.keeps)]
 
 
-@pytest.mark.parametrize("name,line", _drop_params())
-def test_rule_drops_its_example(name, line):
-    where = CASES[name][1]
-    lines, n = page(line, where)
-    assert verdict_of(lines, n, ruleset_for(name)) == ("drop", name)
+@pytest.mark.parametrize("rule,line", _example_params())
+def test_rule_drops_its_example(rule, line):
+    fired, held = example_dropped(rule, line, rule_sets())
+    assert fired, f"{rule.name} kept its example at the {rule.examples_at}: {line}"
+    assert held == SHADOWED.get(rule.name, ()), f"{rule.name} fires only with {held} held off"
     # The article itself survives.
-    kept = [ln for ln, r in verdicts(lines, ruleset_for(name)).items() if r == "keep"]
+    lines, _ = page(line, rule.examples_at)
+    kept = [ln for ln, r in verdicts(lines, rule_sets().get(rule, held)).items() if r == "keep"]
     assert len(kept) >= len(PROSE)
 
 
-@pytest.mark.parametrize("name,line", _keep_params())
-def test_rule_keeps_prose_with_its_trigger_words(name, line):
-    assert len(line) >= 40, "a precision case is a real sentence of 40+ characters"
-    lines, n = page(line, "middle")
-    got = verdict_of(lines, n, ruleset_for(name))
-    assert got == ("keep", ""), f"a line of argument was dropped by [{got[1]}]: {line}"
+@pytest.mark.parametrize("rule,line", _keep_params())
+def test_rule_keeps_prose_with_its_trigger_words(rule, line):
+    assert len(line) >= KEEP_MIN_CHARS, "a precision case is a real sentence of 40+ characters"
+    by = keep_dropped_by(rule, line, rule_sets())
+    assert not by, f"a line of argument was dropped by [{by}]: {line}"
 
 
 @pytest.mark.parametrize("name", sorted(SHADOWED))
 def test_shadowed_rule_lines_are_still_dropped(name):
-    for line in CASES[name][0]:
-        lines, n = page(line, CASES[name][1])
+    rule = rule_named(name)
+    for line in rule.examples:
+        lines, n = page(line, rule.examples_at)
         action, rule = verdict_of(lines, n)
         assert action == "drop" and rule in SHADOWED[name], (line, rule)
 
@@ -302,7 +106,7 @@ def test_edge_rules_fire_only_outside_the_article():
     edge = [r for _, r in all_rules() if r.zone == "edge" and r.default]
     assert edge
     for r in edge:
-        for line in CASES[r.name][0]:
+        for line in r.examples:
             lines, n = page(line, "middle")
             assert verdict_of(lines, n) == ("keep", ""), f"edge rule {r.name} fired inside the article: {line}"
 
@@ -332,8 +136,10 @@ def test_argument_mentioning_furniture_words_is_kept(line):
 # -- opt-in rules, --keep-rule, --drop-rule -------------------------------------------------
 def test_opt_in_rules_are_off_by_default():
     for name in ("english-line", "edge-short"):
-        for line in CASES[name][0]:
-            lines, n = page(line, CASES[name][1])
+        rule = rule_named(name)
+        assert not rule.default
+        for line in rule.examples:
+            lines, n = page(line, rule.examples_at)
             assert verdict_of(lines, n) == ("keep", ""), name
 
 
@@ -346,9 +152,8 @@ def test_drop_rule_turns_on_english_line():
 
 @pytest.mark.parametrize("name", ["share", "qr-code", "related-header", "image", "breadcrumb"])
 def test_keep_rule_keeps_what_the_rule_would_drop(name):
-    drops, where, _ = CASES[name]
-    line = drops[0]
-    lines, n = page(line, where)
+    rule = rule_named(name)
+    lines, n = page(rule.examples[0], rule.examples_at)
     assert verdict_of(lines, n) == ("drop", name)
     action, rule = verdict_of(lines, n, make_ruleset(keep=[name]))
     assert rule != name
@@ -660,6 +465,71 @@ def test_user_rule_beside_the_corpus_drops_its_lines(tmp_path, monkeypatch):
     # `rules --config` lists it.
     listed = CliRunner().invoke(app, ["rules", "--config", str(corpus / "ipcorpus.toml")]).stdout
     assert any(row.startswith("sponsor-line\tpromotion\tuser\t") for row in listed.splitlines())
+
+
+# The sponsor rule with its evidence: a footer it drops at the bottom, and a sentence of
+# the article about sponsorship that it keeps.
+USER_EVIDENCE = USER_TOML + """examples = ['本栏目由某某汽车独家赞助']
+examples_at = "bottom"
+keeps = ['这家车企宁愿独家赞助一档访谈栏目，也不让创始人亲自出镜，这本身就是一种把信任交给团队的选择。']
+"""
+
+
+def test_rules_test_passes_a_user_rule_whose_evidence_holds(tmp_path, monkeypatch):
+    (tmp_path / "ipcorpus.toml").write_text(USER_EVIDENCE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["rules", "--test"])          # the nearest ipcorpus.toml
+    assert (res.exit_code, res.stdout) == (0, ""), res.stdout + res.stderr
+    shipped = [r for _, r in all_rules()]
+    n_ex, n_keep = sum(len(r.examples) for r in shipped) + 1, sum(len(r.keeps) for r in shipped) + 1
+    assert res.stderr == (f"ipcorpus rules: {n_ex} examples dropped and {n_keep} keeps kept by {len(shipped) + 1} "
+                          f"rules; netease-account-stats fires once counters is held off\n")
+
+
+def test_rules_test_reports_each_failure_of_a_user_rule(tmp_path):
+    # An example its pattern does not match, a pattern so broad it drops its own keep,
+    # and a keep that is no sentence.
+    bad = """
+[[clean.rule]]
+name = "sponsor-line"
+family = "statements"
+patterns = ['独家赞助']
+examples = ['本栏目由某某汽车冠名播出']
+keeps = ['这家车企宁愿独家赞助一档访谈栏目，也不让创始人亲自出镜，这本身就是一种把信任交给团队的选择。']
+
+[[clean.rule]]
+name = "short-keep"
+patterns = ['^本栏目完$']
+examples = ['本栏目完']
+keeps = ['本栏目很好。']
+"""
+    (tmp_path / "mine.toml").write_text(bad, encoding="utf-8")
+    res = CliRunner().invoke(app, ["rules", "--test", "--config", str(tmp_path / "mine.toml")])
+    assert res.exit_code == 1, res.stdout + res.stderr
+    assert res.stdout.splitlines() == [
+        'rule sponsor-line: example "本栏目由某某汽车冠名播出" was kept',
+        'rule sponsor-line: keep "这家车企宁愿独家赞助一档访谈栏目，也不让创始人亲自出镜，'
+        '这本身就是一种把信任交给团队的选择。" was dropped by sponsor-line',
+        'rule short-keep: keep "本栏目很好。" is shorter than 40 characters',
+    ]
+    assert res.stderr.startswith("ipcorpus rules: 3 of ") and res.stderr.count("\n") == 1
+
+
+def test_the_readme_settings_example_passes_rules_test(tmp_path):
+    """README.md's ipcorpus.toml example shows a rule with its evidence; it holds."""
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    toml = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert "examples = [" in toml and "keeps = [" in toml
+    (tmp_path / "ipcorpus.toml").write_text(toml, encoding="utf-8")
+    res = CliRunner().invoke(app, ["rules", "--test", "--config", str(tmp_path / "ipcorpus.toml")])
+    assert (res.exit_code, res.stdout) == (0, ""), res.stdout + res.stderr
+    assert f"by {len(all_rules()) + 1} rules" in res.stderr
+
+
+def test_rules_test_takes_no_format():
+    res = CliRunner().invoke(app, ["rules", "--test", "--format", "json"])
+    assert res.exit_code == 2 and "--test" in res.stderr
 
 
 def test_user_rule_with_a_bad_pattern_is_a_usage_error(tmp_path, monkeypatch):

@@ -8,15 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ipcorpus.cli import app
+from ipcorpus.noise.examples import PROSE, TITLE
 
-TITLE = "创始人个人IP与员工账号矩阵之间的长期取舍"
-PROSE = [
-    "很多企业在品牌建设初期都会面临同一个问题，究竟应该让创始人站到台前，还是让团队一起发声。",
-    "从过去几年的案例来看，创始人亲自出镜确实能在短时间内带来大量关注，但这种关注往往难以沉淀。",
-    "相比之下，由高管、工程师和一线员工组成的账号矩阵，虽然起步较慢，却能覆盖更多细分场景。",
-    "更重要的是，矩阵化发声可以分散风险，即使某一个账号出现问题，品牌整体也不会因此受到重创。",
-    "因此，我们认为企业应该根据自身所处的阶段，在个人IP和账号矩阵之间找到一个动态的平衡点。",
-]
 SPONSOR = "本栏目由某某汽车独家赞助"
 URL = "https://example.com/articles/matrix-2025"
 # The corpus's own rules: a sponsor footer the shipped packs do not know, and a bare
@@ -132,6 +125,11 @@ BAD_SETTINGS = [
     ('[[clean.rule]]\npatterns = ["^x$"]\n', ["[[clean.rule]] number 1", "name"]),
     ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nzone = "middle"\n', ["'x'", "zone", "any, edge"]),
     ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nmax_len = "long"\n', ["'x'", "max_len"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nexamples_at = "end"\n',
+     ["'x'", "examples_at", "middle, top, bottom"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nkeeps = [3]\n', ["'x' keeps", "list of strings"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nexample = ["x"]\n', ["'x'", "unknown key 'example'",
+                                                                           "examples, examples_at, keeps"]),
     ('[clean]\nkeep_rules = ["nope"]\n', ["clean.keep_rules", "unknown rule 'nope'"]),
     ('[clean]\ndrop_rules = "nope"\n', ["clean.drop_rules", "unknown rule 'nope'"]),
     ('[corpus]\nglob = 3\n', ["corpus.glob", "string"]),

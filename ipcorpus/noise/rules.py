@@ -33,6 +33,10 @@ class Rule:
     on: str = "bare"           # bare | text
     default: bool = True       # off-by-default rules run only with --drop-rule
     prose: bool = False        # may fire on a prose-like line
+    # Its evidence (kept as data: run by `ipcorpus rules --test` and the tests, never at load).
+    examples: tuple[str, ...] = ()     # lines it drops …
+    examples_at: str = "middle"        # … placed here in an article: top | middle | bottom
+    keeps: tuple[str, ...] = ()        # article sentences with its trigger words that it keeps
     _compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
@@ -145,7 +149,9 @@ def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
             patterns=tuple(r["patterns"]), pack=name,
             max_len=r.get("max_len"), zone=r.get("zone", "any"), on=r.get("on", "bare"),
             default=r.get("default", True),
-            prose=r.get("prose", r.get("family", "custom") in PROSE_FAMILIES)))
+            prose=r.get("prose", r.get("family", "custom") in PROSE_FAMILIES),
+            examples=tuple(r.get("examples", ())), examples_at=r.get("examples_at", "middle"),
+            keeps=tuple(r.get("keeps", ()))))
     return pack
 
 
