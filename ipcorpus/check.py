@@ -745,7 +745,7 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
     if not report.files and not report.errors and changed_since is None:
         # Nothing to check is not a pass (rg's convention); no changed file is.
         from ipcorpus.output import nothing_matched
-        out.note(nothing_matched(paths, opts.patterns))
+        out.note(nothing_matched(paths, opts.patterns), always=True)
         return 1
     findings, accepted = report.findings, 0
     if write_to:
@@ -759,7 +759,7 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
         if findings:
             out.note(summary(findings, report.files, accepted))
     for path, err in report.errors:
-        out.note(f"ipcorpus: error: {safe_path(path)}: {err}")
+        out.note(f"ipcorpus: error: {safe_path(path)}: {err}", always=True)
     if report.errors:
         return 2
     if exit_zero:

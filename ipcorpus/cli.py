@@ -6,17 +6,44 @@ import sys
 
 import typer
 from typer import _click as click  # typer >= 0.20 (pyproject pins >= 0.26) vendors click
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from ipcorpus import __version__
 from ipcorpus.errors import IpcorpusError
+
+
+def _display_params() -> list:
+    """--color, -q and -v, the same on the root and on every command (the root's
+    apply to the command, which may add to them): what a run says besides its
+    results, and in what colour (output.Display)."""
+    return [
+        TyperOption(param_decls=["--color"], default=None, metavar="WHEN",
+                    help="auto | always | never: colour of tables and the progress bar. Default: auto "
+                         "(colour on a terminal unless NO_COLOR is set)."),
+        TyperOption(param_decls=["-q", "--quiet"], is_flag=True, default=False,
+                    help="No warnings, notes or progress bar on stderr: results and errors only."),
+        TyperOption(param_decls=["-v", "--verbose"], count=True, default=0, type=click.types.INT,
+                    help="List every file that could not be analysed, also those that failed in earlier runs."),
+    ]
+
+
+def _take_display(ctx, reset: bool):
+    """Apply the display options of this command (or the root) and hide them from its function."""
+    from ipcorpus.output import configure
+    configure(ctx.params.pop("color", None), bool(ctx.params.pop("quiet", False)),
+              int(ctx.params.pop("verbose", 0) or 0), reset=reset)
 
 
 class Group(TyperGroup):
     """Every failure becomes one `ipcorpus: error: …` line with exit 2; a closed
     pipe ends quietly."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params += _display_params()
+
     def invoke(self, ctx):
+        _take_display(ctx, reset=True)
         # Click's main turns a closed pipe into exit 1; `| head` must end quietly with 0.
         try:
             return super().invoke(ctx)
@@ -61,11 +88,22 @@ class Group(TyperGroup):
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_pipe()
+        from ipcorpus.output import configure
+        configure(reset=True)            # one invocation's settings never reach the next (tests run many)
         sys.exit(code)
 
 
 class Command(TyperCommand):
-    """Usage names a required argument as `PATH...`, not typer's `{PATH...}`."""
+    """Every command: the display options (_display_params), and usage naming a
+    required argument as `PATH...`, not typer's `{PATH...}`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params += _display_params()
+
+    def invoke(self, ctx):
+        _take_display(ctx, reset=False)
+        return super().invoke(ctx)
 
     def collect_usage_pieces(self, ctx):
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in super().collect_usage_pieces(ctx)]
@@ -119,7 +157,6 @@ PathsArg = typer.Argument(..., metavar="PATH...", help="Files or folders of arti
 FormatOpt = typer.Option(
     "auto", "--format", "-f", metavar="FORMAT",
     help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
-ColorOpt = typer.Option("auto", "--color", metavar="WHEN", help="auto | always | never (NO_COLOR is honoured).")
 DbOpt = typer.Option(None, "--db", envvar="IPCORPUS_DB", metavar="FILE",
                      help="Index file. Default: .ipcorpus/index.sqlite in the corpus folder.")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or writing the index.")
@@ -159,7 +196,7 @@ def _list_files(paths, opts, out, files=None):
     from ipcorpus.source import iter_paths
     files = list(iter_paths(paths, opts.patterns)) if files is None else files
     if not files:
-        out.note(nothing_matched(paths, opts.patterns))
+        out.note(nothing_matched(paths, opts.patterns), always=True)
         raise typer.Exit(1)
     out.write("".join(_show(f) + "\n" for f in files))
     raise typer.Exit(0)
@@ -179,21 +216,38 @@ def _run(paths, opts, out):
         corpus = run(paths, opts, bar.update)
     for n in corpus.notes:
         out.note(f"ipcorpus: note: {n}")
+    return corpus, _warn_failed(corpus, paths, out)
+
+
+def _warn_failed(corpus, paths, out) -> bool:
+    """A warning per file of a folder that could not be analysed, in full the first
+    time it fails; files that failed the same way in the runs before are one summary
+    line (every one with -v). True when a file named on the command line failed: that
+    is the error that ends the run (_finish)."""
+    from ipcorpus.output import DISPLAY
     explicit = {p for p in paths if not os.path.isdir(p)}
     hard = False
+    known = 0
     for f in corpus.failed():
         if f.path in explicit:
             hard = True     # reported once, as the error line that ends the run
+        elif f.known and not DISPLAY.verbose:
+            known += 1
         else:
             out.note(f"ipcorpus: warning: {_show(f.path)}: {f.error}")
-    return corpus, hard
+    if known:
+        from typer._click.globals import get_current_context
+        command = get_current_context().info_name
+        out.note(f"ipcorpus: warning: {known} file{'s' if known != 1 else ''} could not be analysed, as in "
+                 f"earlier runs; `ipcorpus {command} -v` lists them")
+    return hard
 
 
 def _require_files(corpus, paths, opts, out):
     """stance and clean on no file at all: say so and exit 1, printing nothing."""
     from ipcorpus.output import nothing_matched
     if not corpus.files:
-        out.note(nothing_matched(paths, opts.patterns))
+        out.note(nothing_matched(paths, opts.patterns), always=True)
         raise typer.Exit(1)
 
 
@@ -212,7 +266,7 @@ def _finish(corpus, hard: bool):
 
 # ingest -------------------------------------------------------------------------
 @app.command(cls=Command)
-def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt,
+def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, db: str | None = DbOpt,
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
            drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt,
@@ -222,7 +276,7 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
     from ipcorpus.commands import ingest_summary
     from ipcorpus.output import Out
     _check_format(format)
-    out = Out(format, color)
+    out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
@@ -244,7 +298,7 @@ def clean(paths: list[str] = PathsArg,
                                          "link-like, near the end), each with why it was kept."),
           format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
-          color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
+          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
           list_files: bool = ListFilesOpt):
@@ -253,7 +307,7 @@ def clean(paths: list[str] = PathsArg,
     from ipcorpus.commands import clean_output
     from ipcorpus.output import Out
     _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
-    out = Out("tsv" if format == "text" else format, color)
+    out = Out("tsv" if format == "text" else format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
     if list_files:
         _list_files(paths, opts, out)
@@ -276,7 +330,7 @@ def stance(paths: list[str] = PathsArg,
            explain: bool = typer.Option(False, "--explain",
                                         help="Why each label: the decision, then every sentence with a target and "
                                              "whether it counted (on-question, quoted, off-question)."),
-           format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+           format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
@@ -290,7 +344,7 @@ def stance(paths: list[str] = PathsArg,
             raise IpcorpusError(f"unknown label '{lb}' (choose from {', '.join(LABELS)})")
     if by not in (None, "entity"):
         raise IpcorpusError(f"unknown --by '{by}' (choose from entity)")
-    out = Out(format, color)
+    out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
@@ -314,12 +368,12 @@ def stance(paths: list[str] = PathsArg,
 
 # rules --------------------------------------------------------------------------
 @app.command(cls=Command)
-def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = ConfigOpt):
+def rules(format: str = FormatOpt, config: str | None = ConfigOpt):
     """List the cleaning rules: name, family, pack, whether on by default, what it drops."""
     from ipcorpus.commands import rules_output
     from ipcorpus.output import Out
     _check_format(format)
-    rules_output(Out(format, color), config)
+    rules_output(Out(format), config)
 
 
 # show ---------------------------------------------------------------------------
@@ -330,12 +384,11 @@ def show(citation: str = typer.Argument(..., metavar="PATH:LINE",
                                      help="Lines of context around the citation."),
          normalized: bool = typer.Option(False, "--normalized", help="Print normalized text instead of the original."),
          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, config: str | None = ConfigOpt,
-         keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-         color: str = ColorOpt):
+         keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt):
     """Print a cited line with line numbers; dropped lines are marked with their rule."""
     from ipcorpus.commands import show_output
     from ipcorpus.output import Out
-    out = Out("tsv", color)
+    out = Out("tsv")
     show_output(citation, context, normalized, out,
                 lambda path: _options([path], db, no_cache, 1, None, config, keep_rule, drop_rule))
 
@@ -352,7 +405,7 @@ def report(paths: list[str] = PathsArg,
            force: bool = typer.Option(False, "--force",
                                       help="Let --html write over an existing file that is not a brief ipcorpus "
                                            "wrote, an article included."),
-           format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+           format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
@@ -367,7 +420,7 @@ def report(paths: list[str] = PathsArg,
     if html == "-" and format != "auto":
         raise IpcorpusError("--html - prints the page on stdout, so it takes no --format "
                             "(write the page to a file to have both)")
-    out = Out(format, color)
+    out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
@@ -456,10 +509,10 @@ def _check_list_files(paths, opts, changed_since):
 
 
 # config -------------------------------------------------------------------------
-@app.command("config")
+@app.command("config", cls=Command)
 def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
                 None, show_default=False, help="Files or folders of articles (default: the current folder)."),
-            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+            format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
             glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
             keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
             lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
@@ -470,7 +523,7 @@ def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
     from ipcorpus.config import resolve
     from ipcorpus.output import Out
     _check_format(format)
-    out = Out(format, color)
+    out = Out(format)
     paths = list(paths or ["."])
     for p in paths:
         if not os.path.lexists(p):

@@ -17,7 +17,6 @@ from conftest import ROOT
 DEBT = {
     ("ipcorpus/noise/clean.py", "_blocks"): 21,
     ("ipcorpus/noise/meta.py", "extract"): 18,
-    ("ipcorpus/pipeline.py", "_run"): 20,
     ("ipcorpus/report_render.py", "terminal"): 25,
     ("ipcorpus/report_render.py", "long_rows"): 23,
     ("ipcorpus/reposts.py", "find_groups"): 16,
