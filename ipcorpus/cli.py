@@ -152,8 +152,15 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 # Shared options ------------------------------------------------------------------
-PathsArg = typer.Argument(..., metavar="PATH...", help="Files or folders of articles (.txt and .md by default).",
-                          show_default=False)
+def _paths_arg(stdin: bool = True):
+    return typer.Argument(..., metavar="PATH...", show_default=False,
+                          help="Files or folders of articles (.txt and .md by default)"
+                               + ("; - for one article from standard input, cited as <stdin>:LINE and never "
+                                  "indexed." if stdin else "; not - (standard input): ingest indexes files."))
+
+
+PathsArg = _paths_arg()
+FilePathsArg = _paths_arg(stdin=False)
 FormatOpt = typer.Option(
     "auto", "--format", "-f", metavar="FORMAT",
     help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
@@ -225,7 +232,8 @@ def _warn_failed(corpus, paths, out) -> bool:
     line (every one with -v). True when a file named on the command line failed: that
     is the error that ends the run (_finish)."""
     from ipcorpus.output import DISPLAY
-    explicit = {p for p in paths if not os.path.isdir(p)}
+    from ipcorpus.source import STDIN
+    explicit = {STDIN if p == "-" else p for p in paths if not os.path.isdir(p)}
     hard = False
     known = 0
     for f in corpus.failed():
@@ -266,7 +274,7 @@ def _finish(corpus, hard: bool):
 
 # ingest -------------------------------------------------------------------------
 @app.command(cls=Command)
-def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, db: str | None = DbOpt,
+def ingest(paths: list[str] = FilePathsArg, format: str = FormatOpt, db: str | None = DbOpt,
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
            drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt,
@@ -276,6 +284,9 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, db: str | None 
     from ipcorpus.commands import ingest_summary
     from ipcorpus.output import Out
     _check_format(format)
+    if "-" in paths:
+        raise IpcorpusError("ingest indexes files, and standard input (-) is none: give stance, clean, check "
+                            "or report - to analyse it without an index")
     out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
@@ -385,7 +396,9 @@ def show(citation: str = typer.Argument(..., metavar="PATH:LINE",
          normalized: bool = typer.Option(False, "--normalized", help="Print normalized text instead of the original."),
          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, config: str | None = ConfigOpt,
          keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt):
-    """Print a cited line with line numbers; dropped lines are marked with their rule."""
+    """Print a cited line with line numbers; dropped lines are marked with their rule.
+    A citation of standard input (<stdin>:LINE, or -:LINE after --) reads the article
+    piped in again."""
     from ipcorpus.commands import show_output
     from ipcorpus.output import Out
     out = Out("tsv")
@@ -440,7 +453,8 @@ def report(paths: list[str] = PathsArg,
 @app.command(cls=Command)
 def check(paths: list[str] | None = typer.Argument(
               None, show_default=False, metavar="PATH...",
-              help="Files or folders of articles (default: the current folder)."),
+              help="Files or folders of articles (default: the current folder); - for one article from "
+                   "standard input, cited as <stdin>:LINE and never indexed."),
           format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                      help="text: `path:line:col: CODE message`, columns counting Unicode code points "
                                           "from 1 | json | jsonl | github (workflow annotations) | sarif (2.1.0)."),

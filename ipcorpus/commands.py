@@ -370,17 +370,20 @@ def _unescaped(path: str) -> str:
 
 def show_output(citation: str, context: int, normalized: bool, out: Out, make_options):
     from ipcorpus.pipeline import run
+    from ipcorpus.source import STDIN
     path, a, b = parse_citation(citation)
     if not os.path.exists(path) and "\\x" in path and os.path.exists(_unescaped(path)):
         path = _unescaped(path)
-    if not os.path.exists(path):
+    if path == STDIN and not os.path.exists(path):
+        path = "-"          # a citation of standard input: the article piped in again
+    if path != "-" and not os.path.exists(path):
         raise IpcorpusError(f"{path}: no such file or directory")
     if os.path.isdir(path):
         raise IpcorpusError(f"{path}: is a directory")
     corpus = run([path], make_options(path))
     f = corpus.files[0]
     if not f.ok:
-        raise IpcorpusError(f"{path}: {f.error}")
+        raise IpcorpusError(f"{f.path}: {f.error}")
     an = corpus.analysis(f)
     n = len(an.verdicts)
     if a > n:

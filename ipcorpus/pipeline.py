@@ -16,7 +16,7 @@ from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason,
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance, FileRow
-from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
+from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin
 from ipcorpus.store import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
@@ -358,6 +358,14 @@ def _take(fr: FileResult, row: FileRow | None, store: Store | None, version: str
           max_bytes: int) -> bytes | None:
     """The file's bytes when it must be analysed (fr: new or changed), else None with
     fr unchanged or failed, as the index and the file say."""
+    if fr.abspath == STDIN:
+        try:
+            data = read_stdin(max_bytes)
+        except InputError as e:
+            _fail(fr, str(e), None)
+            return None
+        fr.hash = content_hash(data)
+        return data
     ap = fr.abspath
     try:
         st = os.stat(ap)
@@ -404,7 +412,8 @@ def _take(fr: FileResult, row: FileRow | None, store: Store | None, version: str
 def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool) -> Corpus:
     progress = progress or (lambda *_: None)
     files = list(iter_paths(paths, opts.patterns))
-    store, notes = open_store(paths, opts)
+    # Standard input is no file: nothing about it goes into an index.
+    store, notes = open_store(paths, opts) if STDIN not in files else (None, [])
     version = opts.version()
     corpus = Corpus([], opts, store, version, notes)
     rows = store.file_rows() if store else {}
@@ -416,7 +425,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
     total = len(files) + 1
     progress("total", total)
     for display in files:
-        fr = FileResult(display, os.path.abspath(display), "new")
+        fr = FileResult(display, display if display == STDIN else os.path.abspath(display), "new")
         results.append(fr)
         data = _take(fr, rows.get(fr.abspath), store, version, analysed, opts.max_bytes)
         if data is None:
