@@ -341,13 +341,19 @@ def stance(paths: list[str] = PathsArg,
            explain: bool = typer.Option(False, "--explain",
                                         help="Why each label: the decision, then every sentence with a target and "
                                              "whether it counted (on-question, quoted, off-question)."),
+           sort: str | None = typer.Option(None, "--sort", metavar="KEY",
+                                           help="Order the articles by path | label (founder-ip, matrix, mixed, "
+                                                "neutral) | score (highest first) | date (newest first, undated "
+                                                "last); ties by path. Default: the order of the walk."),
+           limit: int | None = typer.Option(None, "--limit", min=0, metavar="N",
+                                            help="Only the first N articles (after --label and --sort)."),
            format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
-    from ipcorpus.commands import LABELS, stance_output
+    from ipcorpus.commands import LABELS, SORTS, stance_output
     from ipcorpus.output import Out
     _check_format(format)
     for lb in label or ():
@@ -355,25 +361,31 @@ def stance(paths: list[str] = PathsArg,
             raise IpcorpusError(f"unknown label '{lb}' (choose from {', '.join(LABELS)})")
     if by not in (None, "entity"):
         raise IpcorpusError(f"unknown --by '{by}' (choose from entity)")
+    if sort is not None and sort not in SORTS:
+        raise IpcorpusError(f"unknown --sort '{sort}' (choose from {', '.join(SORTS)})")
+    if by is not None and (sort is not None or limit is not None):
+        raise IpcorpusError("--sort and --limit order articles, not the rows of --by entity")
     out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
-    from ipcorpus.commands import stance_pieces
+    from ipcorpus.commands import stance_docs, stance_pieces
     from ipcorpus.results import render
     labels = tuple(label or ())
+    docs = stance_docs(corpus, labels, sort, limit) if by is None else None
     if explain:
         if by is not None or evidence:
             raise IpcorpusError("--explain goes with neither --by nor --evidence")
         from ipcorpus.commands import stance_explain_output
-        stance_explain_output(corpus, out, labels)
+        stance_explain_output(corpus, out, labels, docs)
         _finish(corpus, hard)
         return
-    render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels)},
-           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels),
-           stance_pieces(corpus, out.fmt, evidence, labels) if by is None else None)
+    render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels), "sort": sort,
+                                   "limit": limit},
+           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels, docs=docs),
+           stance_pieces(corpus, out.fmt, evidence, labels, docs) if by is None else None)
     _finish(corpus, hard)
 
 
