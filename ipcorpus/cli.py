@@ -453,7 +453,9 @@ def report(paths: list[str] = PathsArg,
         from ipcorpus.outfile import check_target
         check_target(html, "html", paths, opts.patterns, force)
     corpus, hard = _run(paths, opts, out)
-    data = compute(corpus, paths, top=top, keywords=keywords)
+    from ipcorpus.results import figures
+    data = figures(corpus, "report", {"paths": [_show(p) for p in paths], "top": top, "keywords": keywords},
+                   lambda: compute(corpus, paths, top=top, keywords=keywords))
     if html:
         write_html(data, html, out)
     if not html or (format != "auto" and html != "-"):
