@@ -32,6 +32,7 @@ from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
 from ipcorpus.output import Out, safe_path
+from ipcorpus.source import STDIN
 
 FORMATS = ("text", "json", "jsonl", "github", "sarif")
 SEVERITIES = ("error", "warning", "info")          # most severe first
@@ -186,6 +187,8 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
         files = list(iter_paths(paths, opts.patterns))
     report.files = len(files)
     db = None
+    if STDIN in files:
+        opts.no_cache = True               # standard input is never indexed
     if not opts.no_cache:
         from ipcorpus.index import default_db_path
         db, note = (opts.db, None) if opts.db else default_db_path(paths)
@@ -193,17 +196,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
             report.notes.append(note)
         opts.db = db
 
-    readable = []
-    for display in files:
-        try:
-            size = os.stat(display).st_size
-        except OSError as e:
-            report.errors.append((display, (e.strerror or str(e)).lower()))
-            continue
-        if size > limit:
-            _file_finding(report, settings, display, "E104", f"file too large ({size} bytes > {limit})")
-        else:
-            readable.append(display)
+    readable = _readable(files, limit, report, settings)
 
     from ipcorpus.pipeline import PARALLEL_MIN
     store = None
@@ -228,6 +221,27 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
     _place(report.findings)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _readable(files: list[str], limit: int, report: Report, settings: Settings) -> list[str]:
+    """The files to read: those larger than the limit are E104 without being read,
+    those that cannot even be looked at are read errors."""
+    from ipcorpus.source import read_stdin
+    readable = []
+    for display in files:
+        try:
+            size = len(read_stdin(limit)) if display == STDIN else os.stat(display).st_size
+        except InputError as e:
+            _refused(report, settings, display, str(e))
+            continue
+        except OSError as e:
+            report.errors.append((display, (e.strerror or str(e)).lower()))
+            continue
+        if size > limit:
+            _file_finding(report, settings, display, "E104", f"file too large ({size} bytes > {limit})")
+        else:
+            readable.append(display)
+    return readable
 
 
 def _abs(files) -> set:
@@ -287,7 +301,7 @@ def _through_pipeline(files, opts, report, settings, progress):
     from ipcorpus.pipeline import run
     if not files:
         return [], None
-    corpus = run(files, opts, progress)
+    corpus = run(["-" if f == STDIN else f for f in files], opts, progress)
     docs = []
     for f in corpus.files:
         if not f.ok:
@@ -745,7 +759,7 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
     if not report.files and not report.errors and changed_since is None:
         # Nothing to check is not a pass (rg's convention); no changed file is.
         from ipcorpus.output import nothing_matched
-        out.note(nothing_matched(paths, opts.patterns))
+        out.note(nothing_matched(paths, opts.patterns), always=True)
         return 1
     findings, accepted = report.findings, 0
     if write_to:
@@ -759,7 +773,7 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
         if findings:
             out.note(summary(findings, report.files, accepted))
     for path, err in report.errors:
-        out.note(f"ipcorpus: error: {safe_path(path)}: {err}")
+        out.note(f"ipcorpus: error: {safe_path(path)}: {err}", always=True)
     if report.errors:
         return 2
     if exit_zero:

@@ -6,17 +6,44 @@ import sys
 
 import typer
 from typer import _click as click  # typer >= 0.20 (pyproject pins >= 0.26) vendors click
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from ipcorpus import __version__
 from ipcorpus.errors import IpcorpusError
+
+
+def _display_params() -> list:
+    """--color, -q and -v, the same on the root and on every command (the root's
+    apply to the command, which may add to them): what a run says besides its
+    results, and in what colour (output.Display)."""
+    return [
+        TyperOption(param_decls=["--color"], default=None, metavar="WHEN",
+                    help="auto | always | never: colour of tables and the progress bar. Default: auto "
+                         "(colour on a terminal unless NO_COLOR is set)."),
+        TyperOption(param_decls=["-q", "--quiet"], is_flag=True, default=False,
+                    help="No warnings, notes or progress bar on stderr: results and errors only."),
+        TyperOption(param_decls=["-v", "--verbose"], count=True, default=0, type=click.types.INT,
+                    help="List every file that could not be analysed, also those that failed in earlier runs."),
+    ]
+
+
+def _take_display(ctx, reset: bool):
+    """Apply the display options of this command (or the root) and hide them from its function."""
+    from ipcorpus.output import configure
+    configure(ctx.params.pop("color", None), bool(ctx.params.pop("quiet", False)),
+              int(ctx.params.pop("verbose", 0) or 0), reset=reset)
 
 
 class Group(TyperGroup):
     """Every failure becomes one `ipcorpus: error: …` line with exit 2; a closed
     pipe ends quietly."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params += _display_params()
+
     def invoke(self, ctx):
+        _take_display(ctx, reset=True)
         # Click's main turns a closed pipe into exit 1; `| head` must end quietly with 0.
         try:
             return super().invoke(ctx)
@@ -61,11 +88,22 @@ class Group(TyperGroup):
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_pipe()
+        from ipcorpus.output import configure
+        configure(reset=True)            # one invocation's settings never reach the next (tests run many)
         sys.exit(code)
 
 
 class Command(TyperCommand):
-    """Usage names a required argument as `PATH...`, not typer's `{PATH...}`."""
+    """Every command: the display options (_display_params), and usage naming a
+    required argument as `PATH...`, not typer's `{PATH...}`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params += _display_params()
+
+    def invoke(self, ctx):
+        _take_display(ctx, reset=False)
+        return super().invoke(ctx)
 
     def collect_usage_pieces(self, ctx):
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in super().collect_usage_pieces(ctx)]
@@ -114,12 +152,18 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 # Shared options ------------------------------------------------------------------
-PathsArg = typer.Argument(..., metavar="PATH...", help="Files or folders of articles (.txt and .md by default).",
-                          show_default=False)
+def _paths_arg(stdin: bool = True):
+    return typer.Argument(..., metavar="PATH...", show_default=False,
+                          help="Files or folders of articles (.txt and .md by default)"
+                               + ("; - for one article from standard input, cited as <stdin>:LINE and never "
+                                  "indexed." if stdin else "; not - (standard input): ingest indexes files."))
+
+
+PathsArg = _paths_arg()
+FilePathsArg = _paths_arg(stdin=False)
 FormatOpt = typer.Option(
     "auto", "--format", "-f", metavar="FORMAT",
     help="table | tsv | csv | json | jsonl | markdown. Default: table on a terminal, tsv otherwise.")
-ColorOpt = typer.Option("auto", "--color", metavar="WHEN", help="auto | always | never (NO_COLOR is honoured).")
 DbOpt = typer.Option(None, "--db", envvar="IPCORPUS_DB", metavar="FILE",
                      help="Index file. Default: .ipcorpus/index.sqlite in the corpus folder.")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse without reading or writing the index.")
@@ -159,7 +203,7 @@ def _list_files(paths, opts, out, files=None):
     from ipcorpus.source import iter_paths
     files = list(iter_paths(paths, opts.patterns)) if files is None else files
     if not files:
-        out.note(nothing_matched(paths, opts.patterns))
+        out.note(nothing_matched(paths, opts.patterns), always=True)
         raise typer.Exit(1)
     out.write("".join(_show(f) + "\n" for f in files))
     raise typer.Exit(0)
@@ -179,21 +223,39 @@ def _run(paths, opts, out):
         corpus = run(paths, opts, bar.update)
     for n in corpus.notes:
         out.note(f"ipcorpus: note: {n}")
-    explicit = {p for p in paths if not os.path.isdir(p)}
+    return corpus, _warn_failed(corpus, paths, out)
+
+
+def _warn_failed(corpus, paths, out) -> bool:
+    """A warning per file of a folder that could not be analysed, in full the first
+    time it fails; files that failed the same way in the runs before are one summary
+    line (every one with -v). True when a file named on the command line failed: that
+    is the error that ends the run (_finish)."""
+    from ipcorpus.output import DISPLAY
+    from ipcorpus.source import STDIN
+    explicit = {STDIN if p == "-" else p for p in paths if not os.path.isdir(p)}
     hard = False
+    known = 0
     for f in corpus.failed():
         if f.path in explicit:
             hard = True     # reported once, as the error line that ends the run
+        elif f.known and not DISPLAY.verbose:
+            known += 1
         else:
             out.note(f"ipcorpus: warning: {_show(f.path)}: {f.error}")
-    return corpus, hard
+    if known:
+        from typer._click.globals import get_current_context
+        command = get_current_context().info_name
+        out.note(f"ipcorpus: warning: {known} file{'s' if known != 1 else ''} could not be analysed, as in "
+                 f"earlier runs; `ipcorpus {command} -v` lists them")
+    return hard
 
 
 def _require_files(corpus, paths, opts, out):
     """stance and clean on no file at all: say so and exit 1, printing nothing."""
     from ipcorpus.output import nothing_matched
     if not corpus.files:
-        out.note(nothing_matched(paths, opts.patterns))
+        out.note(nothing_matched(paths, opts.patterns), always=True)
         raise typer.Exit(1)
 
 
@@ -212,7 +274,7 @@ def _finish(corpus, hard: bool):
 
 # ingest -------------------------------------------------------------------------
 @app.command(cls=Command)
-def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt,
+def ingest(paths: list[str] = FilePathsArg, format: str = FormatOpt, db: str | None = DbOpt,
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
            drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt,
@@ -222,7 +284,10 @@ def ingest(paths: list[str] = PathsArg, format: str = FormatOpt, color: str = Co
     from ipcorpus.commands import ingest_summary
     from ipcorpus.output import Out
     _check_format(format)
-    out = Out(format, color)
+    if "-" in paths:
+        raise IpcorpusError("ingest indexes files, and standard input (-) is none: give stance, clean, check "
+                            "or report - to analyse it without an index")
+    out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
@@ -244,7 +309,7 @@ def clean(paths: list[str] = PathsArg,
                                          "link-like, near the end), each with why it was kept."),
           format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                      help="text (the article) | table | tsv | csv | json | jsonl | markdown."),
-          color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
+          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
           list_files: bool = ListFilesOpt):
@@ -253,7 +318,7 @@ def clean(paths: list[str] = PathsArg,
     from ipcorpus.commands import clean_output
     from ipcorpus.output import Out
     _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
-    out = Out("tsv" if format == "text" else format, color)
+    out = Out("tsv" if format == "text" else format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
     if list_files:
         _list_files(paths, opts, out)
@@ -276,13 +341,19 @@ def stance(paths: list[str] = PathsArg,
            explain: bool = typer.Option(False, "--explain",
                                         help="Why each label: the decision, then every sentence with a target and "
                                              "whether it counted (on-question, quoted, off-question)."),
-           format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+           sort: str | None = typer.Option(None, "--sort", metavar="KEY",
+                                           help="Order the articles by path | label (founder-ip, matrix, mixed, "
+                                                "neutral) | score (highest first) | date (newest first, undated "
+                                                "last); ties by path. Default: the order of the walk."),
+           limit: int | None = typer.Option(None, "--limit", min=0, metavar="N",
+                                            help="Only the first N articles (after --label and --sort)."),
+           format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
-    from ipcorpus.commands import LABELS, stance_output
+    from ipcorpus.commands import LABELS, SORTS, stance_output
     from ipcorpus.output import Out
     _check_format(format)
     for lb in label or ():
@@ -290,31 +361,37 @@ def stance(paths: list[str] = PathsArg,
             raise IpcorpusError(f"unknown label '{lb}' (choose from {', '.join(LABELS)})")
     if by not in (None, "entity"):
         raise IpcorpusError(f"unknown --by '{by}' (choose from entity)")
-    out = Out(format, color)
+    if sort is not None and sort not in SORTS:
+        raise IpcorpusError(f"unknown --sort '{sort}' (choose from {', '.join(SORTS)})")
+    if by is not None and (sort is not None or limit is not None):
+        raise IpcorpusError("--sort and --limit order articles, not the rows of --by entity")
+    out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
-    from ipcorpus.commands import stance_pieces
+    from ipcorpus.commands import stance_docs, stance_pieces
     from ipcorpus.results import render
     labels = tuple(label or ())
+    docs = stance_docs(corpus, labels, sort, limit) if by is None else None
     if explain:
         if by is not None or evidence:
             raise IpcorpusError("--explain goes with neither --by nor --evidence")
         from ipcorpus.commands import stance_explain_output
-        stance_explain_output(corpus, out, labels)
+        stance_explain_output(corpus, out, labels, docs)
         _finish(corpus, hard)
         return
-    render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels)},
-           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels),
-           stance_pieces(corpus, out.fmt, evidence, labels) if by is None else None)
+    render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels), "sort": sort,
+                                   "limit": limit},
+           lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels, docs=docs),
+           stance_pieces(corpus, out.fmt, evidence, labels, docs) if by is None else None)
     _finish(corpus, hard)
 
 
 # rules --------------------------------------------------------------------------
 @app.command(cls=Command)
-def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = ConfigOpt,
+def rules(format: str = FormatOpt, config: str | None = ConfigOpt,
           test: bool = typer.Option(False, "--test",
                                     help="Run every rule's examples and keeps, shipped and your own: "
                                          "a line per failure, exit 1 if any fails.")):
@@ -326,8 +403,8 @@ def rules(format: str = FormatOpt, color: str = ColorOpt, config: str | None = C
     if test:
         if format != "auto":
             raise IpcorpusError("rules --test prints a line per failure; it takes no --format")
-        raise typer.Exit(rules_test_output(Out("tsv", color), config))
-    rules_output(Out(format, color), config)
+        raise typer.Exit(rules_test_output(Out("tsv"), config))
+    rules_output(Out(format), config)
 
 
 # show ---------------------------------------------------------------------------
@@ -338,12 +415,13 @@ def show(citation: str = typer.Argument(..., metavar="PATH:LINE",
                                      help="Lines of context around the citation."),
          normalized: bool = typer.Option(False, "--normalized", help="Print normalized text instead of the original."),
          db: str | None = DbOpt, no_cache: bool = NoCacheOpt, config: str | None = ConfigOpt,
-         keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-         color: str = ColorOpt):
-    """Print a cited line with line numbers; dropped lines are marked with their rule."""
+         keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt):
+    """Print a cited line with line numbers; dropped lines are marked with their rule.
+    A citation of standard input (<stdin>:LINE, or -:LINE after --) reads the article
+    piped in again."""
     from ipcorpus.commands import show_output
     from ipcorpus.output import Out
-    out = Out("tsv", color)
+    out = Out("tsv")
     show_output(citation, context, normalized, out,
                 lambda path: _options([path], db, no_cache, 1, None, config, keep_rule, drop_rule))
 
@@ -360,7 +438,7 @@ def report(paths: list[str] = PathsArg,
            force: bool = typer.Option(False, "--force",
                                       help="Let --html write over an existing file that is not a brief ipcorpus "
                                            "wrote, an article included."),
-           format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+           format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
            lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
@@ -374,7 +452,7 @@ def report(paths: list[str] = PathsArg,
     if html == "-" and format != "auto":
         raise IpcorpusError("--html - prints the page on stdout, so it takes no --format "
                             "(write the page to a file to have both)")
-    out = Out(format, color)
+    out = Out(format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
     if list_files:
         _list_files(paths, opts, out)
@@ -382,7 +460,9 @@ def report(paths: list[str] = PathsArg,
         from ipcorpus.outfile import check_target
         check_target(html, "html", paths, opts.patterns, force)
     corpus, hard = _run(paths, opts, out)
-    data = compute(corpus, paths, top=top, keywords=keywords)
+    from ipcorpus.results import figures
+    data = figures(corpus, "report", {"paths": [_show(p) for p in paths], "top": top, "keywords": keywords},
+                   lambda: compute(corpus, paths, top=top, keywords=keywords))
     if html:
         write_html(data, html, out)
     if not html or (format != "auto" and html != "-"):
@@ -394,7 +474,8 @@ def report(paths: list[str] = PathsArg,
 @app.command(cls=Command)
 def check(paths: list[str] | None = typer.Argument(
               None, show_default=False, metavar="PATH...",
-              help="Files or folders of articles (default: the current folder)."),
+              help="Files or folders of articles (default: the current folder); - for one article from "
+                   "standard input, cited as <stdin>:LINE and never indexed."),
           format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
                                      help="text: `path:line:col: CODE message`, columns counting Unicode code points "
                                           "from 1 | json | jsonl | github (workflow annotations) | sarif (2.1.0)."),
@@ -463,10 +544,10 @@ def _check_list_files(paths, opts, changed_since):
 
 
 # config -------------------------------------------------------------------------
-@app.command("config")
+@app.command("config", cls=Command)
 def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
                 None, show_default=False, help="Files or folders of articles (default: the current folder)."),
-            format: str = FormatOpt, color: str = ColorOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
+            format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
             glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
             keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
             lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
@@ -477,7 +558,7 @@ def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
     from ipcorpus.config import resolve
     from ipcorpus.output import Out
     _check_format(format)
-    out = Out(format, color)
+    out = Out(format)
     paths = list(paths or ["."])
     for p in paths:
         if not os.path.lexists(p):

@@ -12,6 +12,7 @@ from ipcorpus.models import cite, side_score
 from ipcorpus.output import Out, safe_path
 
 LABELS = ("founder-ip", "matrix", "mixed", "neutral")
+SORTS = ("path", "label", "score", "date")
 
 
 # ingest -------------------------------------------------------------------------
@@ -200,11 +201,36 @@ def _json_array(pieces: list) -> str:
     return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
-def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=()):
+def stance_docs(corpus, labels=(), sort: str | None = None, limit: int | None = None) -> list:
+    """The documents `stance` prints, in order: walk order (by path within each folder)
+    unless sorted by path, label (founder-ip, matrix, mixed, neutral), score (highest,
+    the most founder-IP, first) or date (newest first, undated last), ties always by
+    path; with a limit, the first `limit` of those with the labels asked for."""
+    docs = corpus.docs()
+    if sort is None and limit is None:
+        return docs             # as they are: the labels are filtered piece by piece
+    if labels:
+        docs = [f for f in docs if corpus.stance(f).label in labels]
+    if sort is not None:
+        docs = sorted(docs, key=lambda f: safe_path(f.path))
+        if sort == "label":
+            docs.sort(key=lambda f: LABELS.index(corpus.stance(f).label))
+        elif sort == "score":
+            docs.sort(key=lambda f: -corpus.stance(f).score)
+        elif sort == "date":
+            # Newest first and undated last: reversed, a stable sort keeps ties in path order.
+            docs.sort(key=lambda f: (corpus.stance(f).published is not None, corpus.stance(f).published or ""),
+                      reverse=True)
+    return docs[:limit] if limit is not None else docs
+
+
+def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=(), docs: list | None = None):
     """The machine-format stance output as one piece per document (results.py):
-    (documents, piece(document), assemble(pieces)); None for a terminal table."""
+    (documents, piece(document), assemble(pieces)); None for a terminal table.
+    `docs`: the documents in the order to print (stance_docs), else all."""
     if fmt not in ("json", "jsonl", "tsv", "csv", "markdown"):
         return None
+    docs = corpus.docs() if docs is None else docs
 
     def rec(f):
         r = stance_record(corpus, f, max(evidence, 10))
@@ -218,12 +244,12 @@ def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=()):
         def jsonl_piece(f):
             r = rec(f)
             return json.dumps(r, ensure_ascii=False) + "\n" if r else ""
-        return corpus.docs(), jsonl_piece, "".join
+        return docs, jsonl_piece, "".join
     if fmt == "json":
         def json_piece(f):
             r = rec(f)
             return textwrap.indent(json.dumps(r, ensure_ascii=False, indent=2), "  ") if r else ""
-        return corpus.docs(), json_piece, _json_array
+        return docs, json_piece, _json_array
     from ipcorpus.output import table_body, table_head
     cols = _EVIDENCE_COLS if evidence else _STANCE_COLS
 
@@ -232,17 +258,17 @@ def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=()):
         if r is None:
             return ""
         return table_body(_evidence_rows(r, evidence) if evidence else [_stance_row(r)], fmt)
-    return corpus.docs(), piece, lambda parts: table_head(cols, fmt) + "".join(parts)
+    return docs, piece, lambda parts: table_head(cols, fmt) + "".join(parts)
 
 
-def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
+def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=(), docs: list | None = None):
     if by != "entity":
-        pieces = stance_pieces(corpus, out.fmt, evidence, labels)
+        pieces = stance_pieces(corpus, out.fmt, evidence, labels, docs)
         if pieces is not None:
             docs, piece, assemble = pieces
             out.write(assemble([piece(f) for f in docs]))
             return
-    recs = [stance_record(corpus, f, max(evidence, 10)) for f in corpus.docs()]
+    recs = [stance_record(corpus, f, max(evidence, 10)) for f in (corpus.docs() if docs is None else docs)]
     if labels:
         recs = [r for r in recs if r["label"] in labels]
     if by == "entity":
@@ -262,7 +288,7 @@ def stance_output(corpus, out: Out, evidence: int = 0, by=None, labels=()):
 _EXPLAIN_COLS = ["citation", "label", "counts", "side", "weight", "rules", "text"]
 
 
-def stance_explain_output(corpus, out: Out, labels=()):
+def stance_explain_output(corpus, out: Out, labels=(), docs: list | None = None):
     """Why each article got its label: a `decision` row (the model's probability
     against its threshold, the features it read, the reason for a neutral), then
     every sentence that carries a target, with whether it counted: `on-question` (on the
@@ -274,7 +300,7 @@ def stance_explain_output(corpus, out: Out, labels=()):
     lex = get_lexicon(tuple(corpus.options.lexicons))
     rows: list[list] = []
     recs: list[dict] = []
-    for f in corpus.docs():
+    for f in corpus.docs() if docs is None else docs:
         st, feats, dec = explain(article_units(corpus.analysis(f)), lex, cite_all=True)
         if labels and st.label not in labels:
             continue
@@ -388,17 +414,20 @@ def _unescaped(path: str) -> str:
 
 def show_output(citation: str, context: int, normalized: bool, out: Out, make_options):
     from ipcorpus.pipeline import run
+    from ipcorpus.source import STDIN
     path, a, b = parse_citation(citation)
     if not os.path.exists(path) and "\\x" in path and os.path.exists(_unescaped(path)):
         path = _unescaped(path)
-    if not os.path.exists(path):
+    if path == STDIN and not os.path.exists(path):
+        path = "-"          # a citation of standard input: the article piped in again
+    if path != "-" and not os.path.exists(path):
         raise IpcorpusError(f"{path}: no such file or directory")
     if os.path.isdir(path):
         raise IpcorpusError(f"{path}: is a directory")
     corpus = run([path], make_options(path))
     f = corpus.files[0]
     if not f.ok:
-        raise IpcorpusError(f"{path}: {f.error}")
+        raise IpcorpusError(f"{f.path}: {f.error}")
     an = corpus.analysis(f)
     n = len(an.verdicts)
     if a > n:

@@ -7,46 +7,82 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
+COLORS = ("auto", "always", "never")
+
+
+@dataclass
+class Display:
+    """How much a run says beyond its results, and in what colour: one setting for the
+    whole process, from the root's and the command's --color, -q and -v (cli.py)."""
+    color: str = "auto"
+    quiet: bool = False
+    verbose: int = 0
+
+
+DISPLAY = Display()
+
+
+def configure(color: str | None = None, quiet: bool = False, verbose: int = 0, reset: bool = False):
+    """Set the process's Display: `reset` starts from the defaults (the root command),
+    else a command's own options add to what the root said."""
+    global DISPLAY
+    if color is not None and color not in COLORS:
+        from ipcorpus.errors import IpcorpusError
+        raise IpcorpusError(f"unknown --color '{color}' (choose from {', '.join(COLORS)})")
+    base = Display() if reset else DISPLAY
+    DISPLAY = Display(color or base.color, quiet or base.quiet, base.verbose + verbose)
+
+
+def console(stream, color: str | None = None, **kwargs) -> Console:
+    """A rich Console on `stream` that follows the colour setting: `always` forces
+    colour (over NO_COLOR, as a command-line option should), `never` and `auto` with
+    NO_COLOR set mean no ANSI escapes at all (rich's own no_color still bolds)."""
+    from rich.console import Console
+    color = color or DISPLAY.color
+    plain = color == "never" or (color == "auto" and os.environ.get("NO_COLOR", "") != "")
+    extra: dict[str, Any] = {"color_system": None} if plain else {}
+    return Console(file=stream, force_terminal=True if color == "always" else None, no_color=plain,
+                   **extra, **kwargs)
 
 
 class Out:
     """Where a command writes: stdout for results, stderr for everything else."""
 
-    def __init__(self, fmt: str = "auto", color: str = "auto", stream=None, err=None):
-        if color not in ("auto", "always", "never"):
+    def __init__(self, fmt: str = "auto", color: str | None = None, stream=None, err=None):
+        if color is not None and color not in COLORS:
             from ipcorpus.errors import IpcorpusError
-            raise IpcorpusError(f"unknown --color '{color}' (choose from auto, always, never)")
+            raise IpcorpusError(f"unknown --color '{color}' (choose from {', '.join(COLORS)})")
         self.stream = stream or sys.stdout
         self.err = err or sys.stderr
         tty = _isatty(self.stream)
         self.fmt = ("table" if tty else "tsv") if fmt in ("auto", None) else fmt
-        self.color = color
+        self.color = color or DISPLAY.color
         self._console: Console | None = None
 
     @property
     def console(self) -> Console:
         if self._console is None:
-            from rich.console import Console
-            force = True if self.color == "always" else None
-            # no_color alone still emits bold/italic escapes; `never` means no ANSI at all.
-            extra: dict[str, Any] = {"color_system": None} if self.color == "never" else {}
-            self._console = Console(file=self.stream, force_terminal=force, no_color=self.color == "never",
-                                    highlight=False, soft_wrap=False, **extra)
+            self._console = console(self.stream, self.color, highlight=False, soft_wrap=False)
         return self._console
 
     def write(self, text: str):
         self.stream.write(text)
 
-    def note(self, text: str):
-        """A human note on stderr (summaries, warnings)."""
+    def note(self, text: str, always: bool = False):
+        """A human note on stderr (summaries, warnings), silenced by --quiet unless
+        `always` (the reason for a failing exit code)."""
+        if DISPLAY.quiet and not always:
+            return
         print(text, file=self.err)
 
     # -- tabular -----------------------------------------------------------

@@ -16,8 +16,8 @@ from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason,
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.index import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 from ipcorpus.learn import learn, relearn
-from ipcorpus.models import Analysis, ArticleStance
-from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
+from ipcorpus.models import Analysis, ArticleStance, FileRow
+from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
 BATCH = 100
@@ -94,6 +94,7 @@ class FileResult:
     packed: dict | None = None      # the packed analysis, kept here only without an index
     fp: str | None = None           # the article's fingerprint, when analysed in this run
     stance: ArticleStance | None = None
+    known: bool = False             # failed, as the index says it did the run before
 
     @property
     def ok(self) -> bool:
@@ -352,91 +353,114 @@ def run(paths: list[str], opts: Options, progress: Callable | None = None) -> Co
         pool.close()
 
 
+def _fail(fr: FileResult, error: str, row: FileRow | None):
+    """Mark the file failed; `known` when the index held the same failure for it."""
+    fr.status, fr.error = "failed", error
+    fr.known = row is not None and row.status == "failed" and row.error == error
+
+
+def _take(fr: FileResult, row: FileRow | None, store: Store | None, version: str, analysed: set,
+          max_bytes: int) -> bytes | None:
+    """The file's bytes when it must be analysed (fr: new or changed), else None with
+    fr unchanged or failed, as the index and the file say."""
+    if fr.abspath == STDIN:
+        try:
+            data = read_stdin(max_bytes)
+        except InputError as e:
+            _fail(fr, str(e), None)
+            return None
+        fr.hash = content_hash(data)
+        return data
+    ap = fr.abspath
+    try:
+        st = os.stat(ap)
+    except OSError as e:
+        _fail(fr, (e.strerror or str(e)).lower(), row)
+        if store:       # remembered, so the next run summarises it (cli._warn_failed)
+            store.save(version, [{"path": ap, "size": None, "mtime_ns": None, "hash": None,
+                                  "status": "failed", "error": fr.error}])
+        return None
+    if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+        if row.status == "ok" and row.hash in analysed:
+            fr.status, fr.hash = "unchanged", row.hash
+            return None
+        # A fault of the content (binary, empty) holds while the bytes and the
+        # analyser are the same; one of reading (permissions, size limit, a
+        # vanished file) has no hash and is tried again.
+        if row.status == "failed" and row.error and row.hash and row.version == version:
+            _fail(fr, row.error, row)
+            return None
+    saved = {"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    try:
+        data = read_bytes(ap, max_bytes)
+    except InputError as e:
+        _fail(fr, str(e), row)
+        if store:
+            store.save(version, [{**saved, "hash": None, "status": "failed", "error": fr.error}])
+        return None
+    fr.hash = content_hash(data)
+    if row and row.hash == fr.hash and row.status == "ok" and fr.hash in analysed:
+        fr.status = "unchanged"
+        if store:
+            store.save(version, [{**saved, "hash": fr.hash, "status": "ok"}])
+        return None
+    if row and row.hash == fr.hash and row.status == "failed" and row.error and row.version == version:
+        _fail(fr, row.error, row)
+        if store:
+            store.save(version, [{**saved, "hash": fr.hash, "status": "failed", "error": fr.error}])
+        return None
+    fr.status = "changed" if row else "new"
+    fr._stat = st  # type: ignore[attr-defined]
+    return data
+
+
 def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool) -> Corpus:
     progress = progress or (lambda *_: None)
     files = list(iter_paths(paths, opts.patterns))
-    store, notes = open_store(paths, opts)
+    # Standard input is no file: nothing about it goes into an index.
+    store, notes = open_store(paths, opts) if STDIN not in files else (None, [])
     version = opts.version()
     corpus = Corpus([], opts, store, version, notes)
     rows = store.file_rows() if store else {}
     analysed = store.analysed(version) if store else set()
     results: list[FileResult] = []
     pending: list[tuple[int, bytes]] = []
-    progress("total", len(files))
+    # One unit per file, and one for learning and scoring, so the bar reaches its end
+    # only when the run does (_settle adds the documents it scores).
+    total = len(files) + 1
+    progress("total", total)
     for display in files:
-        ap = os.path.abspath(display)
-        fr = FileResult(display, ap, "new")
+        fr = FileResult(display, display if display == STDIN else os.path.abspath(display), "new")
         results.append(fr)
-        try:
-            st = os.stat(ap)
-        except OSError as e:
-            fr.status, fr.error = "failed", (e.strerror or str(e)).lower()
+        data = _take(fr, rows.get(fr.abspath), store, version, analysed, opts.max_bytes)
+        if data is None:
             progress(1)
-            continue
-        row = rows.get(ap)
-        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
-            if row.status == "ok" and row.hash in analysed:
-                fr.status, fr.hash = "unchanged", row.hash
-                progress(1)
-                continue
-            # A fault of the content (binary, empty) holds while the bytes and the
-            # analyser are the same; one of reading (permissions, size limit, a
-            # vanished file) has no hash and is tried again.
-            if row.status == "failed" and row.error and row.hash and row.version == version:
-                fr.status, fr.error = "failed", row.error
-                progress(1)
-                continue
-        try:
-            data = read_bytes(ap, opts.max_bytes)
-        except InputError as e:
-            fr.status, fr.error = "failed", str(e)
-            if store:
-                store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                      "hash": None, "status": "failed", "error": fr.error}])
-            progress(1)
-            continue
-        fr.hash = content_hash(data)
-        if row and row.hash == fr.hash and row.status == "ok" and fr.hash in analysed:
-            fr.status = "unchanged"
-            store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                  "hash": fr.hash, "status": "ok"}])
-            progress(1)
-            continue
-        if row and row.hash == fr.hash and row.status == "failed" and row.error and row.version == version:
-            fr.status, fr.error = "failed", row.error
-            store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                  "hash": fr.hash, "status": "failed", "error": fr.error}])
-            progress(1)
-            continue
-        fr.status = "changed" if row else "new"
-        fr._stat = st  # type: ignore[attr-defined]
-        pending.append((len(results) - 1, data))
+        else:
+            pending.append((len(results) - 1, data))
 
     jobs = [(results[i].path, data) for i, data in pending]
     fresh: dict = {}                   # hash -> (fingerprint, keys) analysed now, for learn
     batch = []
     for j, res in _run_jobs(jobs, opts, progress, pool):
         fr = results[pending[j][0]]
-        st = fr._stat  # type: ignore[attr-defined]
         if isinstance(res, str):
-            fr.status, fr.error = "failed", res
+            _fail(fr, res, rows.get(fr.abspath))
             # Running out of time is no fault of the bytes: with no hash, tried again next run.
-            batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                          "hash": None if res.startswith(REASON) else fr.hash, "status": "failed", "error": res})
+            rec = {"hash": None if res.startswith(REASON) else fr.hash, "status": "failed", "error": res}
         else:
-            batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                          "hash": fr.hash, "status": "ok", **res})
+            rec = {"hash": fr.hash, "status": "ok", **res}
             fr.fp = res["fp"]
             fresh[fr.hash] = (res["fp"], res["keys"])
             if not store:
                 # With an index it is saved with this batch and reloaded on demand
                 # (Corpus.analysis), so memory does not grow with the corpus.
                 fr.packed = res
-        if store and len(batch) >= BATCH:
-            store.save(version, batch)
-            batch = []
-        if not store:
-            batch = []
+        if store:
+            st = fr._stat  # type: ignore[attr-defined]
+            batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns, **rec})
+            if len(batch) >= BATCH:
+                store.save(version, batch)
+                batch = []
     if store and batch:
         store.save(version, batch)
     # Drop the pending jobs' bytes before the learning pass.
@@ -453,14 +477,15 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
         learn(corpus, fresh)
     fresh.clear()
     if opts.stances:
-        _settle(corpus, pool)
+        _settle(corpus, pool, progress, total)
     if store and changed:
         # Last: learning just read the keys of the documents that went.
         store.forget_unused()
+    progress(1)
     return corpus
 
 
-def _settle(corpus: Corpus, pool: _Pool):
+def _settle(corpus: Corpus, pool: _Pool, progress: Callable = lambda *_: None, total: int = 0):
     """Score each document that has no stance yet for its learned furniture (most
     often: those analysed in this run), once, by the worker pool when there are
     many; kept in the index, so a later run with the same furniture reads it."""
@@ -486,6 +511,8 @@ def _settle(corpus: Corpus, pool: _Pool):
         if (rsig != sig) if sig else not has:
             todo[f.hash] = (sig, f)
 
+    progress("total", total + len(todo))
+
     def job(h):
         sig, f = todo[h]
         blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)
@@ -502,6 +529,7 @@ def _settle(corpus: Corpus, pool: _Pool):
     done, stored = [], True
     try:
         for h, blob in zip(hashes, out, strict=True):
+            progress(1)
             if isinstance(blob, bytes):
                 corpus.stances[h] = blob
                 done.append((h, todo[h][0], blob))

@@ -92,3 +92,24 @@ def render(corpus, out: Out, command: str, options: dict, write: Callable[[Out],
     changed = {b: d for b, d in want.items() if stored.get(b) != d}
     changed.update({b: {} for b in stored if b not in want})
     corpus.store.set_result(key, family=family, count=len(ids), buckets=changed)
+
+
+def figures(corpus, command: str, options: dict, compute: Callable[[], dict]) -> dict:
+    """`compute()`, or the figures it gave last time on the same input: what a command
+    prints in every format (and as HTML) from one plain dict of JSON values, such as
+    `report`'s brief (report.compute), is kept once for all formats, under the key
+    printed results have (result_key), so an unchanged corpus is not analysed again."""
+    if corpus.store is None:
+        return compute()
+    key = result_key(corpus, command, options, "figures")
+    kept = corpus.store.result(key)
+    if isinstance(kept, str):
+        try:
+            data = json.loads(kept)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+    data = compute()
+    corpus.store.set_result(key, json.dumps(data, ensure_ascii=False))
+    return data

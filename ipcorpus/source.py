@@ -16,6 +16,7 @@ from ipcorpus.errors import InputError, IpcorpusError
 
 DEFAULT_PATTERNS = ("*.txt", "*.md")
 MAX_BYTES = 100 * 1024 * 1024
+STDIN = "<stdin>"      # the path `-` stands for: one article read from standard input
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 # The most frequent characters of Chinese text, in both scripts. A wrong decoding
@@ -232,6 +233,13 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
     # platform folds it, like fnmatch).
     taken = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns) or "(?!)")
     seen: set[str] = set()
+    paths = list(paths)
+    if "-" in paths:
+        # One article, cited as <stdin>:N; read when analysed (read_bytes), never indexed.
+        if len(paths) > 1:
+            raise IpcorpusError("- (standard input) is one article: give it alone, without other paths")
+        yield STDIN
+        return
     for given in paths:
         if not os.path.lexists(given):
             raise IpcorpusError(f"{given}: no such file or directory")
@@ -249,7 +257,37 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
             yield given
 
 
+_STDIN_DATA: list[tuple] = []     # (the stdin stream, its bytes): every later reader gets the same bytes
+
+
+def read_stdin(max_bytes: int = MAX_BYTES) -> bytes:
+    """Standard input, read once in a process (a command reads an article again for
+    its original lines); a terminal is refused rather than waited on."""
+    import sys
+    stream = sys.stdin
+    if not _STDIN_DATA or _STDIN_DATA[0][0] is not stream:
+        if stream is None or getattr(stream, "closed", False):
+            raise InputError("standard input is closed")
+        try:
+            if stream.isatty():
+                raise InputError("standard input is a terminal: pipe an article in")
+        except (AttributeError, ValueError):
+            pass
+        buf = getattr(stream, "buffer", None)
+        try:
+            data = buf.read(max_bytes + 1) if buf is not None else stream.read().encode("utf-8", "surrogateescape")
+        except OSError as e:
+            raise InputError(e.strerror or str(e)) from None
+        _STDIN_DATA[:] = [(stream, data)]
+    data = _STDIN_DATA[0][1]
+    if len(data) > max_bytes:
+        raise InputError(f"file too large (more than {max_bytes} bytes)")
+    return data
+
+
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    if path == STDIN and _STDIN_DATA:
+        return read_stdin(max_bytes)
     try:
         if os.path.isdir(path):
             raise InputError("is a directory")

@@ -756,3 +756,36 @@ def test_docs_screenshot_script(chromium, tmp_path):
     assert p.returncode == 0, p.stderr
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+# -- the brief is kept in the index (issue 13, item 18) ---------------------------------------
+def test_an_unchanged_corpus_reuses_the_brief(tmp_path, monkeypatch):
+    """`report` on an unchanged corpus reads its figures from the index, as `stance` reads
+    its output, in every format; a changed file or other options compute them again."""
+    import ipcorpus.report as report_mod
+    copy_sample(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    real = report_mod.compute
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(report_mod, "compute", counting)
+    fresh = {fmt: invoke("report", CORPUS, "--format", fmt, "--no-cache").stdout for fmt in ("json", "tsv")}
+    calls.clear()
+    assert invoke("report", CORPUS, "--format", "json").stdout == fresh["json"]
+    assert len(calls) == 1
+    assert invoke("report", CORPUS, "--format", "json").stdout == fresh["json"]
+    assert invoke("report", CORPUS, "--format", "tsv").stdout == fresh["tsv"]
+    page = tmp_path / "brief.html"
+    invoke("report", CORPUS, "--html", str(page))
+    assert len(calls) == 1, "the figures were computed again"
+    invoke("report", CORPUS, "--format", "json", "--top", "2")
+    assert len(calls) == 2
+    art = tmp_path / CORPUS / "36kr" / "tesla_musk_x_account.txt"
+    art.write_bytes(art.read_bytes().replace("特斯拉".encode(), "比亚迪".encode(), 1))
+    changed = invoke("report", CORPUS, "--format", "json").stdout
+    assert len(calls) == 3
+    assert changed == invoke("report", CORPUS, "--format", "json", "--no-cache").stdout
