@@ -130,3 +130,21 @@ def test_the_index_folder_ignores_itself(tmp_path, monkeypatch):
     (tmp_path / "idx").mkdir()
     invoke("ingest", "c", "--db", "idx/index.sqlite")
     assert sorted(p.name for p in (tmp_path / "idx").iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_index_in_the_temporary_folder_is_not_every_corpus_below_it(tmp_path, monkeypatch):
+    """`ipcorpus clean /tmp/a.txt` makes /tmp/.ipcorpus for that file; a corpus in a
+    folder under /tmp (every test's tmp_path among them) keeps an index of its own."""
+    import tempfile
+    temp = tmp_path / "tmp"
+    (temp / ".ipcorpus").mkdir(parents=True)
+    (temp / ".ipcorpus" / "index.sqlite").write_bytes(b"")
+    corpus = temp / "job" / "corpus"
+    corpus.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    path, note = default_db_path([str(corpus)])
+    assert path == os.path.join(str(corpus), ".ipcorpus", "index.sqlite") and note is None
+    # The temporary folder itself still finds its own index (a file named directly in it).
+    loose = temp / "a.txt"
+    loose.write_text(TITLE + "\n\n" + PROSE[0] + "\n", encoding="utf-8")
+    assert default_db_path([str(loose)])[0] == os.path.join(str(temp), ".ipcorpus", "index.sqlite")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 
 from ipcorpus.diskcache import user_cache_dir
@@ -62,13 +63,17 @@ def _fallback(folder: str) -> str:
 def folders_up(folder: str) -> Iterator[str]:
     """The folder (absolute) and those above it, up to the top of a git work tree,
     the home folder or the filesystem root, whichever comes first: where the index
-    and the settings of a corpus are looked for."""
+    and the settings of a corpus are looked for. The walk never climbs into the
+    temporary folder from one inside it: unrelated programs share it, and an index
+    made there by `ipcorpus clean /tmp/a.txt` is not the index of every folder under
+    /tmp."""
     here = os.path.abspath(folder)
     home = os.path.abspath(os.path.expanduser("~"))
+    temp = os.path.abspath(tempfile.gettempdir())
     while True:
         yield here
         parent = os.path.dirname(here)
-        if parent == here or here == home or os.path.exists(os.path.join(here, ".git")):
+        if parent == here or here == home or parent == temp or os.path.exists(os.path.join(here, ".git")):
             return
         here = parent
 
