@@ -8,6 +8,7 @@ import re
 import zlib
 from typing import TYPE_CHECKING
 
+from ipcorpus.memo import remembered
 from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.noise.text import cjk_count, is_prose
 
@@ -30,6 +31,7 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+@remembered
 def line_key(plain: str) -> str:
     """CCNet-style key: normalized, digits folded, punctuation and spaces removed."""
     return _NOISE_CHARS.sub("", _DIGITS.sub("0", plain.lower()))

@@ -5,7 +5,10 @@ A sentence broken across adjacent lines (hard-wrapped pages) is rejoined and spa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+
+from ipcorpus.memo import remembered
 
 _TERMINAL = "。！？!?…"
 _CLOSERS = "”’」』）)\"'"
@@ -22,6 +25,7 @@ class Unit:
     kind: str        # title | heading | item | sentence
 
 
+@remembered
 def _kind(raw: str, plain: str) -> str:
     if raw.startswith("#"):
         return "heading"
@@ -60,18 +64,18 @@ def units(kept: list[tuple[int, str, str]], title_line: int | None = None) -> li
                 break
             parts.append((nline, nplain))
             j += 1
-        text = ""
-        owners: list[int] = []
-        for ln, p in parts:
-            text += p
-            owners.extend([ln] * len(p))
+        text = "".join(p for _, p in parts)
+        starts = [0]                    # where each part begins in text (none is empty)
+        for _, p in parts[:-1]:
+            starts.append(starts[-1] + len(p))
         first_kind = kind
         for m in _SPLIT.finditer(text):
             s = m.group().strip()
             if not s:
                 continue
             a, b = m.start(), max(m.start(), m.end() - 1)
-            out.append(Unit(owners[a], owners[b], s, first_kind if first_kind == "item" else "sentence"))
+            out.append(Unit(parts[bisect_right(starts, a) - 1][0], parts[bisect_right(starts, b) - 1][0], s,
+                            first_kind if first_kind == "item" else "sentence"))
             first_kind = "sentence"
         i = j + 1
     return out

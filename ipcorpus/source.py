@@ -9,6 +9,7 @@ import fnmatch
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -48,16 +49,18 @@ def _quality(text: str) -> float:
     if not text:
         return 0.0
     common = rare = bad = 0
-    for ch in text:
+    # Each distinct character once (Counter counts in C): a page holds a few
+    # thousand distinct characters among tens of thousands.
+    for ch, n in Counter(text).items():
         o = ord(ch)
         if o < 128:
             continue
         if ch in _COMMON:
-            common += 1
+            common += n
         elif ch == "\ufffd" or 0xE000 <= o <= 0xF8FF:
-            bad += 1
+            bad += n
         else:
-            rare += 1
+            rare += n
     total = common + rare + bad
     if total == 0:
         return 1.0

@@ -56,7 +56,6 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
 
     _blocks(texts, rule, blank, rules, values)
     _related_list(plain, rule, blank, rules)
-    edge_rules = [r for r in rules.active() if r.zone == "edge"]
     for i in range(n):
         if blank[i] or rule[i]:
             continue
@@ -73,11 +72,9 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
     for i in range(n):
         if blank[i] or rule[i] or first <= i <= last:
             continue
-        prose = is_prose(plain[i])
-        for r in edge_rules:
-            if r.match(plain[i], texts[i], prose):
-                rule[i] = r.name
-                break
+        edge = rules.first_edge(plain[i], texts[i])
+        if edge is not None:
+            rule[i] = edge.name
     if rules.on("tail"):
         _tail(plain, rule, blank)
     if rules.on("cta-block"):
@@ -109,6 +106,16 @@ def _outlet(texts, rules: RuleSet):
     return best
 
 
+# _blocks' line tests, compiled once (re's own cache costs a lookup a call).
+_FM_LINE = re.compile(r"^([\w-]+\s*:|-\s|\s)")
+_FM_FIELD = re.compile(r"^(title|author|date|published|source)\s*:\s*(.*)$", re.I)
+_TEMPLATE_END = re.compile(r"^\{%\s*end")
+_TEMPLATE_TAG = re.compile(r"^\{%\s*(\w+)")
+_BLOCK_TAG = re.compile(r"^\s*<(style|script|svg)\b")
+_CARD_LINK = re.compile(r"\]\([^)]{0,2000}\)\]\(")
+_TEMPLATE_META = re.compile(r"^\**(Author|Published|Original|Date)\**\s*:")
+
+
 def _mark(rule, i, name):
     if rule[i] is None:
         rule[i] = name
@@ -124,11 +131,11 @@ def _blocks(texts, rule, blank, rules: RuleSet, values):  # noqa: C901
         end = next((j for j in range(first + 1, min(n, first + 80)) if texts[j] == "---"), None)
         if end is not None:
             body = [texts[j] for j in range(first + 1, end) if not blank[j]]
-            if body and all(re.match(r"^([\w-]+\s*:|-\s|\s)", t) for t in body):
+            if body and all(_FM_LINE.match(t) for t in body):
                 for j in range(first, end + 1):
                     if blank[j]:
                         continue
-                    m = re.match(r"^(title|author|date|published|source)\s*:\s*(.*)$", texts[j], re.I)
+                    m = _FM_FIELD.match(texts[j])
                     if m and m.group(2).strip():
                         rule[j] = "meta:" + {"published": "date"}.get(m.group(1).lower(), m.group(1).lower())
                         values[j] = m.group(2).strip().strip("'\"")
@@ -137,16 +144,15 @@ def _blocks(texts, rule, blank, rules: RuleSet, values):  # noqa: C901
     i = 0
     while i < n:
         t = texts[i]
-        low = t.lower()
         end = None
         name = None
-        if t.startswith("{%") and not re.match(r"^\{%\s*end", t) and rules.on("template-block"):
-            m = re.match(r"^\{%\s*(\w+)", t)
+        if t.startswith("{%") and not _TEMPLATE_END.match(t) and rules.on("template-block"):
+            m = _TEMPLATE_TAG.match(t)
             if m:
                 tag = m.group(1)
                 end = next((j for j in range(i + 1, min(n, i + 60)) if re.match(r"^\{%\s*end" + tag, texts[j])), None)
                 name = "template-block"
-        elif (block := re.match(r"^\s*<(style|script|svg)\b", low)) and rules.on("style-block"):
+        elif "<" in t and (block := _BLOCK_TAG.match(low := t.lower())) and rules.on("style-block"):
             tag = block.group(1)
             if f"</{tag}>" not in low:
                 end = next((j for j in range(i + 1, min(n, i + 400)) if f"</{tag}>" in texts[j].lower()), None)
@@ -154,7 +160,7 @@ def _blocks(texts, rule, blank, rules: RuleSet, values):  # noqa: C901
         elif t.lstrip().startswith("<!--") and "-->" not in t and rules.on("comment-block"):
             end = next((j for j in range(i + 1, min(n, i + 200)) if "-->" in texts[j]), None)
             name = "comment-block"
-        elif t.startswith("[![") and not re.search(r"\]\([^)]{0,2000}\)\]\(", t) and rules.on("ad-card"):
+        elif t.startswith("[![") and not _CARD_LINK.search(t) and rules.on("ad-card"):
             # An image link whose closing `](url)` comes a few lines later: a card.
             end = next((j for j in range(i + 1, min(n, i + 16)) if texts[j].startswith("](")), None)
             name = "ad-card"
@@ -168,8 +174,7 @@ def _blocks(texts, rule, blank, rules: RuleSet, values):  # noqa: C901
             if name == "template-block":
                 # Lines inside that no meta rule claims are dropped after line rules run.
                 for j in range(i + 1, end):
-                    if not blank[j] and not re.match(r"^\**(Author|Published|Original|Date)\**\s*:",
-                                                     texts[j].replace("**", "")):
+                    if not blank[j] and not _TEMPLATE_META.match(texts[j].replace("**", "")):
                         _mark(rule, j, name)
             i = end + 1
         else:

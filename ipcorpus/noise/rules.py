@@ -4,6 +4,7 @@ A rule is data (name, family, patterns, limits); this module only compiles it an
 answers "which rule drops this line?"."""
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 
-from ipcorpus import diskcache, linear
+from ipcorpus import diskcache, linear, memo
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.noise.fold import fold, fold_pattern, unfold
 from ipcorpus.noise.text import is_prose
@@ -170,41 +171,73 @@ class RuleSet:
     packs: tuple[Pack, ...]
     disabled: frozenset = frozenset()   # --keep-rule: lines these would drop are kept
     enabled: frozenset = frozenset()    # --drop-rule: off-by-default rules turned on
-    _limits: list | None = field(default=None, init=False, repr=False, compare=False)
+    _limits: list = field(default_factory=list, init=False, repr=False, compare=False)
+    _active: list | None = field(default=None, init=False, repr=False, compare=False)
+    _screen: _Screen | None = field(default=None, init=False, repr=False, compare=False)
     _any: list = field(default_factory=list, init=False, repr=False, compare=False)
     _classes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # first_match's answers by line: portal furniture (share bars, disclaimers, bylines)
+    # and reposted or edited copies repeat lines across a corpus. IPCORPUS_MEMO=0 turns
+    # it off, as it does the stance scores' memory (bench/run.py measures both).
+    _memo: memo.Memory = field(default_factory=memo.Memory, init=False, repr=False, compare=False)
+    _edge_memo: memo.Memory = field(default_factory=memo.Memory, init=False, repr=False, compare=False)
+    _edge: list | None = field(default=None, init=False, repr=False, compare=False)
+    memo_on: bool = field(default_factory=lambda: os.environ.get("IPCORPUS_MEMO", "1") != "0",
+                          repr=False, compare=False)
 
     def active(self) -> list[Rule]:
-        out = []
-        for p in self.packs:
-            for r in p.rules:
-                if r.name in self.disabled:
-                    continue
-                if r.default or r.name in self.enabled:
-                    out.append(r)
-        return out
+        """The rules that run, in pack order (worked out once: a RuleSet is not changed)."""
+        if self._active is None:
+            self._active = [r for p in self.packs for r in p.rules
+                            if r.name not in self.disabled and (r.default or r.name in self.enabled)]
+        return list(self._active)
 
     def first_match(self, bare: str, text: str) -> tuple[Rule | None, linear.AnyMatch | None]:
         """The first active zone-any rule (in pack order) that drops this line, and
-        its match. Lines fall into a few classes (prose or not, and where each length
-        lies among the rules' limits), each worked out once (_Screen); within a class
-        only the patterns whose required characters (required.py) the line holds are
-        tried, in order, so the first that matches is the one a plain loop finds."""
-        if self._limits is None:
+        its match; a pure function of the line, remembered per process (_memo)."""
+        return self._remembered(self._memo, self._first_match, bare, text)
+
+    def first_edge(self, bare: str, text: str) -> Rule | None:
+        """The first active edge rule (in pack order) that drops this line when it
+        stands outside the article; remembered as first_match is."""
+        return self._remembered(self._edge_memo, self._first_edge, bare, text)
+
+    def _first_edge(self, bare: str, text: str) -> Rule | None:
+        if self._edge is None:
+            self._edge = [r for r in self.active() if r.zone == "edge"]
+        prose = is_prose(bare)
+        return next((r for r in self._edge if r.match(bare, text, prose)), None)
+
+    def _remembered(self, memory: memo.Memory, work, bare: str, text: str):
+        memory.on = self.memo_on
+        key = bare if bare == text else (bare, text)
+        return memory.recall(key, len(text) + len(bare), work, bare, text)
+
+    def _first_match(self, bare: str, text: str) -> tuple[Rule | None, linear.AnyMatch | None]:
+        """first_match, worked out. Lines fall into a few classes (prose or not, and
+        where each length lies among the rules' limits), each of which allows the
+        patterns of the rules that apply to it (worked out once per class); of
+        those, only the patterns whose required characters (required.py) the line
+        holds are tried (_Screen, built once), in order, so the first that matches
+        is the one a plain loop finds."""
+        if self._screen is None:
             self._any = [r for r in self.active() if r.zone != "edge"]
             from ipcorpus.required import required_sets
             required_sets([p for r in self._any for p in r.folded])     # one look at the cache
             linear.prepare([p for r in self.active() for p in r.folded])
             self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
             self._classes = {}
+            self._screen = _Screen(self._any)
+        screen = self._screen
         prose = is_prose(bare)
         key = (prose, bisect_left(self._limits, len(text)), bisect_left(self._limits, len(bare)))
-        screen = self._classes.get(key)
-        if screen is None:
-            screen = self._classes[key] = _Screen([r for r in self._any if r.applies(prose, len(text), len(bare))])
+        allowed = self._classes.get(key)
+        if allowed is None:
+            allowed = self._classes[key] = frozenset(
+                i for i, (r, _, _) in enumerate(screen.entries) if r.applies(prose, len(text), len(bare)))
         fbare = fold(bare)
         ftext = fbare if text == bare else fold(text)
-        for i in screen.candidates(fbare, ftext):
+        for i in screen.candidates(fbare, ftext, allowed):
             r, on_text, k = screen.entries[i]
             m = r.regex(k).search(ftext if on_text else fbare)
             if m:
@@ -219,7 +252,7 @@ class RuleSet:
 
 
 class _Screen:
-    """The patterns of one line class, indexed by the characters they need, and
+    """The patterns of the zone-any rules, indexed by the characters they need, and
     those anchored at the start by the characters they can begin with."""
 
     def __init__(self, rules: list[Rule]):
@@ -246,16 +279,18 @@ class _Screen:
                     for ch in first:
                         self.first[on_text].setdefault(ch, set()).add(i)
         self.always = frozenset(always)
+        self.on_text = frozenset(i for i, e in enumerate(self.entries) if e[1])
         self.bare_keys, self.text_keys = frozenset(self.need_bare), frozenset(self.need_text)
         self.anchored = (frozenset(anchored[0]), frozenset(anchored[1]))
         # first character -> the anchored patterns a line beginning with it cannot match
         self.first = [{ch: self.anchored[k] - v for ch, v in d.items()} for k, d in enumerate(self.first)]
 
-    def candidates(self, bare: str, text: str) -> list[int]:
+    def candidates(self, bare: str, text: str, allowed: frozenset) -> list[int]:
+        """Of the `allowed` patterns, those the line may match, in order."""
         found = set(self.always)
         for ch in self.bare_keys.intersection(bare):
             found.update(self.need_bare[ch])
-        if self.text_keys:
+        if self.text_keys and not self.on_text.isdisjoint(allowed):
             for ch in self.text_keys.intersection(text):
                 found.update(self.need_text[ch])
         # Those anchored at the start that cannot begin with the line's first character.
@@ -264,6 +299,7 @@ class _Screen:
             found -= self.first[0].get(bare[:1], on_bare)
         if on_text:
             found -= self.first[1].get(text[:1], on_text)
+        found &= allowed
         return sorted(found)
 
 

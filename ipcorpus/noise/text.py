@@ -4,6 +4,8 @@ from __future__ import annotations
 import html
 import re
 
+from ipcorpus.memo import remembered
+
 # Inner lengths are bounded so that a hostile line (`![](![](…`) costs linear time.
 _IMG = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,2000}\)")
 _MDLINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\s]{0,2000}(?:\s+\"[^\"]{0,300}\")?\)")
@@ -12,7 +14,9 @@ _EMPH = re.compile(r"\*\*|__|~~|`")
 # One character (or a bullet and its space) a step: no run can be split two ways
 # between the repeats, as `(?:[#>|+\s]+|[*-]\s+)+` allowed.
 _LEAD = re.compile(r"^(?:[#>|+\s]|[*-]\s)+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# What is not Chinese, removed in one call: counting what is left builds no list of
+# one-character strings (findall did, three times slower on a sentence).
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 # The tail or the whole of a URL glued to a sentence (`640?wx_fmt=png)品牌的…`):
 # a run of printable ASCII holding a URL sign. Searched with RE2 (linear.py).
 _URLISH = r"[!-~]*(?:://|www\.|wx_fmt=|[?&][A-Za-z_]\w*=)[!-~]*"
@@ -20,6 +24,7 @@ SENT_PUNCT = "。！？!?；;…"
 CLAUSE_PUNCT = "，,：:、"
 
 
+@remembered
 def bare(text: str) -> str:
     """The words of a normalized line without markdown/HTML dressing."""
     if not text:
@@ -59,9 +64,10 @@ def is_sentence(s: str) -> bool:
 
 
 def cjk_count(s: str) -> int:
-    return len(_CJK.findall(s))
+    return len(_NOT_CJK.sub("", s))
 
 
+@remembered
 def is_prose(s: str, min_len: int = 30) -> bool:
     """A sentence-like line of the article: long enough, mostly Chinese, punctuated."""
     if len(s) < min_len:

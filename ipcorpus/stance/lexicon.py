@@ -9,6 +9,7 @@ from importlib import resources
 
 from ipcorpus import diskcache, linear
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.memo import Memory
 from ipcorpus.stance.scan import compact, trie_regex
 
 _TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative", "forward", "backward", "verb_forms",
@@ -39,6 +40,7 @@ class Lexicon:
     pattern_needs: list = field(default_factory=list)   # required.py's set for each pattern
     cats_of: dict = field(default_factory=dict)         # term -> {category: weight}, shared by its hits
     memo: dict = field(default_factory=dict, repr=False, compare=False)   # score.score_unit's
+    entity_memo: Memory = field(default_factory=Memory, repr=False, compare=False)   # score.entities_in's
     memo_on: bool = field(default_factory=lambda: os.environ.get("IPCORPUS_MEMO", "1") != "0",
                           repr=False, compare=False)
     entity_regex: re.Pattern | None = None

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import re
 
-_UPPER = {o: o - 32 for o in range(ord("a"), ord("z") + 1)}
+from ipcorpus.memo import remembered
+
+_LOWER = re.compile("[a-z]+")
 
 
+def _upper_run(m: re.Match) -> str:
+    return m.group().upper()
+
+
+def ascii_upper(text: str) -> str:
+    """ASCII letters upper-cased, nothing else changed (str.upper also changes ß,
+    Greek and full-width letters). A run at a time: str.translate looks up every
+    character of a Chinese sentence in a dictionary."""
+    return _LOWER.sub(_upper_run, text) if _LOWER.search(text) else text
+
+
+@remembered
 def compact(text: str) -> str:
     """The form terms are matched on: no spaces, ASCII letters upper-cased (same
     length otherwise, so offsets stay meaningful within the compact text)."""
-    return text.replace(" ", "").replace("\t", "").translate(_UPPER)
+    return ascii_upper(text.replace(" ", "").replace("\t", ""))
 
 
 def trie_regex(terms) -> re.Pattern | None:

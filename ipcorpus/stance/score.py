@@ -13,7 +13,7 @@ from typing import NamedTuple
 from ipcorpus.nlp import ensure, tokenizer
 from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.question import MATRIX, Owners, question_side, quoted
-from ipcorpus.stance.scan import _UPPER, compact
+from ipcorpus.stance.scan import ascii_upper, compact
 
 _SIDE = {"founder": 1, "person": 1, "matrix": -1, "weak_matrix": -1}
 _SIGNAL = {"positive": 1, "negative": -1, "forward": 1, "backward": -1}
@@ -601,11 +601,17 @@ def _orphan(hits: list[Hit], lex: Lexicon, c: str) -> UnitScore | None:
 
 
 def entities_in(text: str, lex: Lexicon) -> dict[str, int]:
+    """The entities a sentence names, and how often; remembered as score_unit is."""
+    lex.entity_memo.on = lex.memo_on
+    return dict(lex.entity_memo.recall(text, len(text), _entities_in, text, lex))
+
+
+def _entities_in(text: str, lex: Lexicon) -> dict[str, int]:
     out: dict[str, int] = {}
     if lex.entity_regex is None:
         return out
     # Upper-cased but with its spaces: they separate Latin words (OPPO A5).
-    c = text.translate(_UPPER)
+    c = ascii_upper(text)
     for m in lex.entity_regex.finditer(c):
         name = lex.entity_of.get(m.group())
         if name and _alias_stands_alone(c, m.start(), m.end(), lex):
