@@ -16,6 +16,7 @@ from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason,
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance
+from ipcorpus.remote import is_url, read_url, stat_url
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
 from ipcorpus.store import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 
@@ -37,6 +38,7 @@ class Options:
     learn: bool = True                # apply recurring furniture
     stances: bool = True              # score every document in the run (else on demand)
     time_limit: float = DEFAULT_SECONDS   # per MB: a file analysed for longer fails (budget.py); 0: none
+    scheduler: str | None = None      # a Dask scheduler's address: analyse on its workers (cluster.py)
 
     def version(self) -> str:
         """Analyser version plus a digest of everything that changes results: the
@@ -56,7 +58,8 @@ class Options:
 _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
-                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py"}
+                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py",
+                     "remote.py"}
 
 
 def code_fingerprint(everything: bool = False) -> str:
@@ -205,14 +208,25 @@ def _rules(opts: Options):
 
 def _analyse_job(job):
     """(display path, bytes) -> the packed analysis (store.pack_analysis), or an
-    error string. Not scored: that waits for the corpus's learned furniture."""
+    error string. Not scored: that waits for the corpus's learned furniture.
+    For an fsspec URL the job holds the URL instead of the bytes: read here (on the
+    worker), and the packed analysis also carries the content hash."""
     path, data = job
     opts = _W["opts"]
+    url = isinstance(data, str)
+    try:
+        if url:
+            data = read_url(data, opts.max_bytes)
+    except InputError as e:
+        return str(e)
     limit = for_size(opts.time_limit, len(data))
     try:
         with time_limit(limit):
             analysis, _ = analyse_bytes(path, data, _rules(opts), opts.lexicons, with_stance=False)
-        return pack_analysis(analysis)
+        packed = pack_analysis(analysis)
+        if url:
+            packed["hash"] = content_hash(data)
+        return packed
     except Overtime:
         return reason(limit)
     except InputError as e:
@@ -262,9 +276,16 @@ def _stance_job(job):
         return f"internal error: {type(e).__name__}: {e}"
 
 
+def chunk_size(count: int, workers: int) -> int:
+    """Jobs per task: few enough tasks to keep the hand-over cheap, enough to share the work."""
+    return max(1, min(16, count // (workers * 8) or 1))
+
+
 class _Pool:
     """The worker processes of one run, made when first needed and shared by the
-    analysis and the rescoring passes (so each worker loads jieba once)."""
+    analysis and the rescoring passes (so each worker loads jieba once). The
+    executor interface (n, wanted, map, submit, close): cluster.DaskPool is the
+    other one, chosen by make_pool."""
 
     def __init__(self, opts: Options):
         self.opts = opts
@@ -285,7 +306,7 @@ class _Pool:
         return self.ex
 
     def map(self, fn, items, count: int):
-        return self._executor().map(fn, items, chunksize=max(1, min(16, count // (self.n * 8) or 1)))
+        return self._executor().map(fn, items, chunksize=chunk_size(count, self.n))
 
     def submit(self, fn, *args):
         return self._executor().submit(fn, *args)
@@ -338,9 +359,17 @@ def open_store(paths: list[str], opts: Options) -> tuple[Store | None, list[str]
     return Store(path), notes
 
 
+def make_pool(opts: Options):
+    """The executor of a run: this machine's process pool, or a Dask cluster's workers."""
+    if opts.scheduler:
+        from ipcorpus.cluster import DaskPool
+        return DaskPool(opts)
+    return _Pool(opts)
+
+
 def run(paths: list[str], opts: Options, progress: Callable | None = None) -> Corpus:
     """Index the given files and folders and return the corpus."""
-    pool = _Pool(opts)
+    pool = make_pool(opts)
     try:
         return _run(paths, opts, progress, pool)
     finally:
@@ -356,20 +385,21 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
     rows = store.file_rows() if store else {}
     analysed = store.analysed(version) if store else set()
     results: list[FileResult] = []
-    pending: list[tuple[int, bytes]] = []
+    pending: list[tuple[int, bytes | str]] = []
     progress("total", len(files))
     for display in files:
-        ap = os.path.abspath(display)
+        url = "://" in display and is_url(display)
+        ap = display if url else os.path.abspath(display)
         fr = FileResult(display, ap, "new")
         results.append(fr)
         try:
-            st = os.stat(ap)
+            st = stat_url(ap) if url else os.stat(ap)
         except OSError as e:
             fr.status, fr.error = "failed", (e.strerror or str(e)).lower()
             progress(1)
             continue
         row = rows.get(ap)
-        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns and st.st_mtime_ns is not None:
             if row.status == "ok" and row.hash in analysed:
                 fr.status, fr.hash = "unchanged", row.hash
                 progress(1)
@@ -381,6 +411,12 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
                 fr.status, fr.error = "failed", row.error
                 progress(1)
                 continue
+        if url:
+            # Read by the worker that analyses it; its hash comes back with the analysis.
+            fr.status = "changed" if row else "new"
+            fr._stat = st  # type: ignore[attr-defined]
+            pending.append((len(results) - 1, ap))
+            continue
         try:
             data = read_bytes(ap, opts.max_bytes)
         except InputError as e:
@@ -419,6 +455,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": None if res.startswith(REASON) else fr.hash, "status": "failed", "error": res})
         else:
+            fr.hash = res.pop("hash", fr.hash)
             batch.append({"path": fr.abspath, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                           "hash": fr.hash, "status": "ok", **res})
             fr.fp = res["fp"]

@@ -233,6 +233,14 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
     taken = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns) or "(?!)")
     seen: set[str] = set()
     for given in paths:
+        if "://" in given:
+            from ipcorpus.remote import is_url, iter_urls
+            if is_url(given):
+                for url in iter_urls(given, patterns):
+                    if url not in seen:
+                        seen.add(url)
+                        yield url
+                continue
         if not os.path.lexists(given):
             raise IpcorpusError(f"{given}: no such file or directory")
         if os.path.isdir(given):

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.models import Analysis, ArticleStance, FileRow
+from ipcorpus.remote import is_url
 
 SCHEMA_VERSION = 9
 CONFIG_NAME = "ipcorpus.toml"     # a corpus's settings (config.py); its folder is the corpus root
@@ -106,6 +107,9 @@ def default_db_path(paths: list[str], create: bool = True) -> tuple[str, str | N
     if env:
         return env, None
     first = paths[0] if paths else "."
+    if is_url(first):
+        # An fsspec URL (remote.py): the index of that corpus lives in the user cache.
+        return _fallback(first), None
     root = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
     # An index in a parent folder is the corpus's index (as git finds .git), so
     # `ipcorpus show corpus/sub/a.txt:3` uses corpus/.ipcorpus.
@@ -138,7 +142,8 @@ def check_db_folder(path: str):
 
 def _fallback(folder: str) -> str:
     """The index in the user cache for a read-only corpus folder."""
-    tag = hashlib.blake2b(os.path.abspath(folder).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    key = folder if is_url(folder) else os.path.abspath(folder)
+    tag = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
     return os.path.join(user_cache_dir(), f"index-{tag}.sqlite")
 
 
