@@ -55,3 +55,11 @@ def test_the_default_install_pulls_no_dask():
     assert not [d for d in project["dependencies"] if heavy.match(d)]
     assert sorted(heavy.match(d)[1] for d in project["optional-dependencies"]["dask"]) == \
         ["dask", "distributed", "fsspec"]
+
+
+def test_readme_python_examples_run(monkeypatch):
+    """The `>>>` examples of README.md's library section."""
+    monkeypatch.chdir(ROOT)
+    result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 6
+    assert result.failed == 0
