@@ -171,7 +171,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
           progress: Callable | None = None) -> Report:
     """Findings for the article files under `paths` (only those changed since a git
     ref with `changed_since`)."""
-    from ipcorpus.source import iter_paths
+    from ipcorpus.source import iter_paths, stat_path
     progress = progress or (lambda *_: None)
     report = Report()
     need_stance = settings.enabled("I301")
@@ -196,7 +196,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
     readable = []
     for display in files:
         try:
-            size = os.stat(display).st_size
+            size = stat_path(display).st_size
         except OSError as e:
             report.errors.append((display, (e.strerror or str(e)).lower()))
             continue
@@ -305,7 +305,7 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     if store is None:
         return [], 0
     from ipcorpus.analysis import content_hash
-    from ipcorpus.source import read_bytes
+    from ipcorpus.source import read_bytes, stat_path
     docs: list[Sig | None] = []
     stale = 0
     for path, row in sorted(store.file_rows().items()):
@@ -313,7 +313,7 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
         if path in skip or row.status != "ok" or not h:
             continue
         try:
-            st = os.stat(path)
+            st = stat_path(path)
             if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
                 h = content_hash(read_bytes(path))
         except (OSError, InputError):

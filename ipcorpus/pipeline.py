@@ -16,8 +16,8 @@ from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason,
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance
-from ipcorpus.remote import is_url, read_url, stat_url
-from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes
+from ipcorpus.remote import is_url
+from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, iter_paths, read_bytes, stat_path
 from ipcorpus.store import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
@@ -216,7 +216,7 @@ def _analyse_job(job):
     url = isinstance(data, str)
     try:
         if url:
-            data = read_url(data, opts.max_bytes)
+            data = read_bytes(data, opts.max_bytes)
     except InputError as e:
         return str(e)
     limit = for_size(opts.time_limit, len(data))
@@ -393,7 +393,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
         fr = FileResult(display, ap, "new")
         results.append(fr)
         try:
-            st = stat_url(ap) if url else os.stat(ap)
+            st = stat_path(ap)
         except OSError as e:
             fr.status, fr.error = "failed", (e.strerror or str(e)).lower()
             progress(1)

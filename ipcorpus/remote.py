@@ -14,6 +14,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from ipcorpus.errors import InputError, IpcorpusError
+from ipcorpus.source import read_error
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -89,12 +90,8 @@ def read_url(url: str, max_bytes: int) -> bytes:
             data = fh.read(max_bytes + 1)
     except IpcorpusError as e:
         raise InputError(str(e)) from None
-    except FileNotFoundError:
-        raise InputError("file vanished before it could be read") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
     except OSError as e:
-        raise InputError(e.strerror or str(e)) from None
+        raise read_error(e) from None
     if len(data) > max_bytes:
         raise InputError(f"file too large (more than {max_bytes} bytes)")
     return data

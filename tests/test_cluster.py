@@ -195,7 +195,7 @@ def _write_memory(files: dict):
         fs.pipe(name, data)
 
 
-def test_memory_urls_are_read_by_the_workers(client, address, tmp_path):
+def test_memory_urls_are_read_by_the_workers(client, address, tmp_path, capsys):
     from ipcorpus import Corpus
     files = {}
     for p in sorted((ROOT / "sample_corpus").rglob("*")):
@@ -216,3 +216,12 @@ def test_memory_urls_are_read_by_the_workers(client, address, tmp_path):
     again = Corpus.open("memory://mcorpus", scheduler="tcp://127.0.0.1:9", db=str(tmp_path / "m.sqlite"))
     assert [f.status for f in again.run.files] == ["unchanged"] * 20
     assert list(again.stances()) == got
+    # check reads URLs as it reads files (here, in this process), and cites the URL.
+    import ipcorpus.check as chk
+    from ipcorpus.api import make_options
+    from ipcorpus.output import Out
+    capsys.readouterr()
+    opts = make_options(["memory://mcorpus"], db=str(tmp_path / "m.sqlite"))
+    assert chk.command(["memory://mcorpus"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0
+    findings = capsys.readouterr().out.splitlines()
+    assert findings and all(f.startswith("memory://mcorpus/") for f in findings)
