@@ -88,7 +88,9 @@ def timed(paths: list[str], db: str, scheduler: str | None = None, jobs: int = 0
     wall = time.perf_counter() - t0
     client = _cpu() - c0
     workers = cluster.worker_cpu() - w0 if cluster else _children_cpu() - k0
-    return {"wall": wall, "client_cpu": client, "worker_cpu": workers, "n": len(records)}, records
+    m = {"wall": wall, "client_cpu": client, "worker_cpu": workers, "n": len(records)}
+    print(f"{paths[0]} scheduler={scheduler} jobs={jobs}: {json.dumps(m)}", file=sys.stderr, flush=True)
+    return m, records
 
 
 def per_article(m: dict) -> dict:
