@@ -359,6 +359,12 @@ def open_store(paths: list[str], opts: Options) -> tuple[Store | None, list[str]
     return Store(path), notes
 
 
+def _same_stat(row, st) -> bool:
+    """The file's size and modification time are those its index row holds (a time
+    the filesystem does not report, as some fsspec ones, never is)."""
+    return st.st_mtime_ns is not None and (row.size, row.mtime_ns) == (st.st_size, st.st_mtime_ns)
+
+
 def make_pool(opts: Options):
     """The executor of a run: this machine's process pool, or a Dask cluster's workers."""
     if opts.scheduler:
@@ -388,7 +394,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
     pending: list[tuple[int, bytes | str]] = []
     progress("total", len(files))
     for display in files:
-        url = "://" in display and is_url(display)
+        url = is_url(display)
         ap = display if url else os.path.abspath(display)
         fr = FileResult(display, ap, "new")
         results.append(fr)
@@ -399,7 +405,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
             progress(1)
             continue
         row = rows.get(ap)
-        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns and st.st_mtime_ns is not None:
+        if row is not None and _same_stat(row, st):
             if row.status == "ok" and row.hash in analysed:
                 fr.status, fr.hash = "unchanged", row.hash
                 progress(1)
@@ -411,14 +417,9 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
                 fr.status, fr.error = "failed", row.error
                 progress(1)
                 continue
-        if url:
-            # Read by the worker that analyses it; its hash comes back with the analysis.
-            fr.status = "changed" if row else "new"
-            fr._stat = st  # type: ignore[attr-defined]
-            pending.append((len(results) - 1, ap))
-            continue
         try:
-            data = read_bytes(ap, opts.max_bytes)
+            # A URL is read by the worker that analyses it; its hash comes back with the analysis.
+            data: bytes | str = ap if url else read_bytes(ap, opts.max_bytes)
         except InputError as e:
             fr.status, fr.error = "failed", str(e)
             if store:
@@ -426,14 +427,14 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
                                       "hash": None, "status": "failed", "error": fr.error}])
             progress(1)
             continue
-        fr.hash = content_hash(data)
-        if row and row.hash == fr.hash and row.status == "ok" and fr.hash in analysed:
+        fr.hash = None if isinstance(data, str) else content_hash(data)
+        if fr.hash and row and row.hash == fr.hash and row.status == "ok" and fr.hash in analysed:
             fr.status = "unchanged"
             store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                                   "hash": fr.hash, "status": "ok"}])
             progress(1)
             continue
-        if row and row.hash == fr.hash and row.status == "failed" and row.error and row.version == version:
+        if fr.hash and row and row.hash == fr.hash and row.status == "failed" and row.error and row.version == version:
             fr.status, fr.error = "failed", row.error
             store.save(version, [{"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
                                   "hash": fr.hash, "status": "failed", "error": fr.error}])
