@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -107,6 +108,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(HERE / "cluster_results.json"))
     args = ap.parse_args(argv)
+    # Stopped with SIGTERM, close the cluster (finally below) rather than orphan its workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.n, args.big = 200, 400
     tmp = Path(tempfile.mkdtemp(prefix="ipcorpus-bench-dask-"))
