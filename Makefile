@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean-index venv
+.PHONY: demo test lint bench bench-dask eval clean-index venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dask]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,6 +34,11 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# --scheduler on a LocalCluster of this machine: throughput with 1 and 2 workers, the
+# client's cost per article, growth from 2,000 to 20,000 articles (bench/cluster.py).
+bench-dask: $(STAMP)
+	$(BIN)/python bench/cluster.py
 
 clean-index:
 	rm -rf sample_corpus/.ipcorpus

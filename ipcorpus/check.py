@@ -226,11 +226,11 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
 def _readable(files: list[str], limit: int, report: Report, settings: Settings) -> list[str]:
     """The files to read: those larger than the limit are E104 without being read,
     those that cannot even be looked at are read errors."""
-    from ipcorpus.source import read_stdin
+    from ipcorpus.source import read_stdin, stat_path
     readable = []
     for display in files:
         try:
-            size = len(read_stdin(limit)) if display == STDIN else os.stat(display).st_size
+            size = len(read_stdin(limit)) if display == STDIN else stat_path(display).st_size
         except InputError as e:
             _refused(report, settings, display, str(e))
             continue
@@ -319,7 +319,7 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     if store is None:
         return [], 0
     from ipcorpus.analysis import content_hash
-    from ipcorpus.source import read_bytes
+    from ipcorpus.source import read_bytes, stat_path
     docs: list[Sig | None] = []
     stale = 0
     for path, row in sorted(store.file_rows().items()):
@@ -327,7 +327,7 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
         if path in skip or row.status != "ok" or not h:
             continue
         try:
-            st = os.stat(path)
+            st = stat_path(path)
             if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
                 h = content_hash(read_bytes(path))
         except (OSError, InputError):

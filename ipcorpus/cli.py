@@ -176,24 +176,18 @@ KeepRuleOpt = typer.Option(None, "--keep-rule", metavar="RULE", help="Do not dro
 DropRuleOpt = typer.Option(None, "--drop-rule", metavar="RULE",
                            help="Turn on an opt-in rule (repeatable; see `ipcorpus rules`).")
 LexiconOpt = typer.Option(None, "--lexicon", metavar="FILE", help="Extra lexicon TOML file (repeatable).")
+SchedulerOpt = typer.Option(None, "--scheduler", envvar="IPCORPUS_SCHEDULER", metavar="ADDRESS",
+                            help="Analyse on this Dask scheduler's workers (tcp://host:8786; needs ipcorpus[dask]).")
 ListFilesOpt = typer.Option(False, "--list-files",
                             help="Print the files the command would read, one per line, and exit.")
 
 
-def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=None, lexicon=None):
-    from ipcorpus.config import resolve
-    from ipcorpus.pipeline import Options
+def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=None, lexicon=None, scheduler=None):
+    from ipcorpus.api import make_options
     if db:
         from ipcorpus.index import check_db_folder
         check_db_folder(db)
-    s = resolve(paths, config, glob, keep_rule, drop_rule, lexicon)
-    opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=s.patterns, keep_rules=s.keep_rules,
-                   drop_rules=s.drop_rules, user_rules=s.user_rules, lexicons=s.lexicons)
-    if s.max_size is not None:
-        opts.max_bytes = s.max_size
-    if s.time_limit is not None:
-        opts.time_limit = s.time_limit
-    return opts
+    return make_options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
 
 
 def _list_files(paths, opts, out, files=None):
@@ -217,10 +211,10 @@ def _check_format(fmt: str, allowed=None):
 
 
 def _run(paths, opts, out):
-    from ipcorpus.pipeline import run
+    from ipcorpus.api import Corpus
     from ipcorpus.progress import Progress
     with Progress(out.err) as bar:
-        corpus = run(paths, opts, bar.update)
+        corpus = Corpus.open(paths, options=opts, progress=bar.update).run
     for n in corpus.notes:
         out.note(f"ipcorpus: note: {n}")
     return corpus, _warn_failed(corpus, paths, out)
@@ -278,7 +272,7 @@ def ingest(paths: list[str] = FilePathsArg, format: str = FormatOpt, db: str | N
            no_cache: bool = NoCacheOpt, jobs: int = JobsOpt, glob: list[str] | None = GlobOpt,
            config: str | None = ConfigOpt, keep_rule: list[str] | None = KeepRuleOpt,
            drop_rule: list[str] | None = DropRuleOpt, lexicon: list[str] | None = LexiconOpt,
-           list_files: bool = ListFilesOpt):
+           list_files: bool = ListFilesOpt, scheduler: str | None = SchedulerOpt):
     """Index articles (incrementally) and print a summary: files new / changed /
     unchanged / failed, encodings, scripts, lines and damaged lines."""
     from ipcorpus.commands import ingest_summary
@@ -288,7 +282,7 @@ def ingest(paths: list[str] = FilePathsArg, format: str = FormatOpt, db: str | N
         raise IpcorpusError("ingest indexes files, and standard input (-) is none: give stance, clean, check "
                             "or report - to analyse it without an index")
     out = Out(format)
-    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
     if list_files:
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
@@ -312,14 +306,14 @@ def clean(paths: list[str] = PathsArg,
           db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-          list_files: bool = ListFilesOpt):
+          list_files: bool = ListFilesOpt, scheduler: str | None = SchedulerOpt):
     """Strip portal noise: the article alone, one line per kept line. Nothing is
     edited; every dropped line names the rule that dropped it."""
     from ipcorpus.commands import clean_output
     from ipcorpus.output import Out
     _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
     out = Out("tsv" if format == "text" else format)
-    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, None, scheduler)
     if list_files:
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
@@ -350,7 +344,8 @@ def stance(paths: list[str] = PathsArg,
            format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
+           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt,
+           scheduler: str | None = SchedulerOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
     from ipcorpus.commands import LABELS, SORTS, stance_output
@@ -366,7 +361,7 @@ def stance(paths: list[str] = PathsArg,
     if by is not None and (sort is not None or limit is not None):
         raise IpcorpusError("--sort and --limit order articles, not the rows of --by entity")
     out = Out(format)
-    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
     if list_files:
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
@@ -441,7 +436,8 @@ def report(paths: list[str] = PathsArg,
            format: str = FormatOpt, db: str | None = DbOpt, no_cache: bool = NoCacheOpt,
            jobs: int = JobsOpt, glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
            keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
+           lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt,
+           scheduler: str | None = SchedulerOpt):
     """The corpus brief: stance shares over unique articles (reposts counted once),
     reposts, breakdowns by source, portal, month and entity, the strongest voices per
     side with citations and keywords, and the corpus health. tsv/csv give every figure
@@ -453,7 +449,7 @@ def report(paths: list[str] = PathsArg,
         raise IpcorpusError("--html - prints the page on stdout, so it takes no --format "
                             "(write the page to a file to have both)")
     out = Out(format)
-    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
     if list_files:
         _list_files(paths, opts, out)
     if html:
@@ -507,7 +503,8 @@ def check(paths: list[str] | None = typer.Argument(
           db: str | None = DbOpt, no_cache: bool = NoCacheOpt, jobs: int = JobsOpt,
           glob: list[str] | None = GlobOpt, config: str | None = ConfigOpt,
           keep_rule: list[str] | None = KeepRuleOpt, drop_rule: list[str] | None = DropRuleOpt,
-          lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt):
+          lexicon: list[str] | None = LexiconOpt, list_files: bool = ListFilesOpt,
+          scheduler: str | None = SchedulerOpt):
     """Check articles for CI: unreadable, empty, all-noise or damaged files, furniture
     left in the text, reposts. One finding per line on stdout, a summary on stderr.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
@@ -518,7 +515,7 @@ def check(paths: list[str] | None = typer.Argument(
     settings = chk.Settings(fail_on=fail_on, select=tuple(select or ()), ignore=tuple(ignore or ()),
                             require_stance=require_stance, max_size=chk.parse_size(max_size))
     paths = list(paths or ["."])
-    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon)
+    opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
     if list_files:
         _check_list_files(paths, opts, changed_since)
     if write_baseline:

@@ -169,8 +169,12 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
 
 # stance -------------------------------------------------------------------------
 def stance_record(corpus, f, evidence: int = 10) -> dict:
-    s = corpus.stance(f)
-    path = safe_path(f.path)
+    return stance_dict(f.path, corpus.stance(f), evidence)
+
+
+def stance_dict(path: str, s, evidence: int = 10) -> dict:
+    """One article's stance record (models.ArticleStance) as the machine formats print it."""
+    path = safe_path(path)
     ev = [{"line": e.line, "end_line": e.end_line, "citation": e.cite(path),
            "side": e.side, "weight": e.weight, "rules": e.rules, "text": e.text}
           for e in s.evidence[:evidence]]

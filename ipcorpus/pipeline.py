@@ -17,7 +17,8 @@ from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.index import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance, FileRow
-from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin
+from ipcorpus.remote import is_url
+from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin, stat_path
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
 BATCH = 100
@@ -37,6 +38,7 @@ class Options:
     learn: bool = True                # apply recurring furniture
     stances: bool = True              # score every document in the run (else on demand)
     time_limit: float = DEFAULT_SECONDS   # per MB: a file analysed for longer fails (budget.py); 0: none
+    scheduler: str | None = None      # a Dask scheduler's address: analyse on its workers (cluster.py)
 
     def version(self) -> str:
         """Analyser version plus a digest of everything that changes results: the
@@ -56,7 +58,8 @@ class Options:
 _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
-                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py", "memo.py"}
+                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py", "memo.py",
+                     "remote.py"}
 # Packages that decide no result: the brief's renderers, and the index that stores
 # results (its layout has its own SCHEMA_VERSION). Left out like the top-level
 # command modules.
@@ -211,14 +214,25 @@ def _rules(opts: Options):
 
 def _analyse_job(job):
     """(display path, bytes) -> the packed analysis (index.pack_analysis), or an
-    error string. Not scored: that waits for the corpus's learned furniture."""
+    error string. Not scored: that waits for the corpus's learned furniture.
+    For an fsspec URL the job holds the URL instead of the bytes: read here (on the
+    worker), and the packed analysis also carries the content hash."""
     path, data = job
     opts = _W["opts"]
+    url = isinstance(data, str)
+    try:
+        if url:
+            data = read_bytes(data, opts.max_bytes)
+    except InputError as e:
+        return str(e)
     limit = for_size(opts.time_limit, len(data))
     try:
         with time_limit(limit):
             analysis, _ = analyse_bytes(path, data, _rules(opts), opts.lexicons, with_stance=False)
-        return pack_analysis(analysis)
+        packed = pack_analysis(analysis)
+        if url:
+            packed["hash"] = content_hash(data)
+        return packed
     except Overtime:
         return reason(limit)
     except InputError as e:
@@ -268,9 +282,16 @@ def _stance_job(job):
         return f"internal error: {type(e).__name__}: {e}"
 
 
+def chunk_size(count: int, workers: int) -> int:
+    """Jobs per task: few enough tasks to keep the hand-over cheap, enough to share the work."""
+    return max(1, min(16, count // (workers * 8) or 1))
+
+
 class _Pool:
     """The worker processes of one run, made when first needed and shared by the
-    analysis and the rescoring passes (so each worker loads jieba once)."""
+    analysis and the rescoring passes (so each worker loads jieba once). The
+    executor interface (n, wanted, map, submit, close): cluster.DaskPool is the
+    other one, chosen by make_pool."""
 
     def __init__(self, opts: Options):
         self.opts = opts
@@ -291,7 +312,7 @@ class _Pool:
         return self.ex
 
     def map(self, fn, items, count: int):
-        return self._executor().map(fn, items, chunksize=max(1, min(16, count // (self.n * 8) or 1)))
+        return self._executor().map(fn, items, chunksize=chunk_size(count, self.n))
 
     def submit(self, fn, *args):
         return self._executor().submit(fn, *args)
@@ -344,9 +365,23 @@ def open_store(paths: list[str], opts: Options) -> tuple[Store | None, list[str]
     return Store(path), notes
 
 
+def _same_stat(row, st) -> bool:
+    """The file's size and modification time are those its index row holds (a time
+    the filesystem does not report, as some fsspec ones, never is)."""
+    return st.st_mtime_ns is not None and (row.size, row.mtime_ns) == (st.st_size, st.st_mtime_ns)
+
+
+def make_pool(opts: Options):
+    """The executor of a run: this machine's process pool, or a Dask cluster's workers."""
+    if opts.scheduler:
+        from ipcorpus.cluster import DaskPool
+        return DaskPool(opts)
+    return _Pool(opts)
+
+
 def run(paths: list[str], opts: Options, progress: Callable | None = None) -> Corpus:
     """Index the given files and folders and return the corpus."""
-    pool = _Pool(opts)
+    pool = make_pool(opts)
     try:
         return _run(paths, opts, progress, pool)
     finally:
@@ -360,9 +395,10 @@ def _fail(fr: FileResult, error: str, row: FileRow | None):
 
 
 def _take(fr: FileResult, row: FileRow | None, store: Store | None, version: str, analysed: set,
-          max_bytes: int) -> bytes | None:
-    """The file's bytes when it must be analysed (fr: new or changed), else None with
-    fr unchanged or failed, as the index and the file say."""
+          max_bytes: int) -> bytes | str | None:
+    """The file's bytes when it must be analysed (fr: new or changed), or its URL when
+    a worker reads it, else None with fr unchanged or failed, as the index and the
+    file say."""
     if fr.abspath == STDIN:
         try:
             data = read_stdin(max_bytes)
@@ -373,14 +409,14 @@ def _take(fr: FileResult, row: FileRow | None, store: Store | None, version: str
         return data
     ap = fr.abspath
     try:
-        st = os.stat(ap)
+        st = stat_path(ap)
     except OSError as e:
         _fail(fr, (e.strerror or str(e)).lower(), row)
         if store:       # remembered, so the next run summarises it (cli._warn_failed)
             store.save(version, [{"path": ap, "size": None, "mtime_ns": None, "hash": None,
                                   "status": "failed", "error": fr.error}])
         return None
-    if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+    if row and _same_stat(row, st):
         if row.status == "ok" and row.hash in analysed:
             fr.status, fr.hash = "unchanged", row.hash
             return None
@@ -391,6 +427,11 @@ def _take(fr: FileResult, row: FileRow | None, store: Store | None, version: str
             _fail(fr, row.error, row)
             return None
     saved = {"path": ap, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    if is_url(ap):
+        # A URL is read by the worker that analyses it; its hash comes back with the analysis.
+        fr.status = "changed" if row else "new"
+        fr._stat = st  # type: ignore[attr-defined]
+        return ap
     try:
         data = read_bytes(ap, max_bytes)
     except InputError as e:
@@ -424,13 +465,13 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
     rows = store.file_rows() if store else {}
     analysed = store.analysed(version) if store else set()
     results: list[FileResult] = []
-    pending: list[tuple[int, bytes]] = []
+    pending: list[tuple[int, bytes | str]] = []
     # One unit per file, and one for learning and scoring, so the bar reaches its end
     # only when the run does (_settle adds the documents it scores).
     total = len(files) + 1
     progress("total", total)
     for display in files:
-        fr = FileResult(display, display if display == STDIN else os.path.abspath(display), "new")
+        fr = FileResult(display, display if display == STDIN or is_url(display) else os.path.abspath(display), "new")
         results.append(fr)
         data = _take(fr, rows.get(fr.abspath), store, version, analysed, opts.max_bytes)
         if data is None:
@@ -448,6 +489,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: _Pool
             # Running out of time is no fault of the bytes: with no hash, tried again next run.
             rec = {"hash": None if res.startswith(REASON) else fr.hash, "status": "failed", "error": res}
         else:
+            fr.hash = res.pop("hash", fr.hash)     # a URL's bytes were read, and hashed, on the worker
             rec = {"hash": fr.hash, "status": "ok", **res}
             fr.fp = res["fp"]
             fresh[fr.hash] = (res["fp"], res["keys"])

@@ -244,6 +244,14 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
         yield STDIN
         return
     for given in paths:
+        if "://" in given:
+            from ipcorpus.remote import is_url, iter_urls
+            if is_url(given):
+                for url in iter_urls(given, patterns):
+                    if url not in seen:
+                        seen.add(url)
+                        yield url
+                continue
         if not os.path.lexists(given):
             raise IpcorpusError(f"{given}: no such file or directory")
         if os.path.isdir(given):
@@ -288,9 +296,22 @@ def read_stdin(max_bytes: int = MAX_BYTES) -> bytes:
     return data
 
 
+def stat_path(path: str):
+    """os.stat of a file, or of an fsspec URL its size and modification time (remote.py)."""
+    if "://" in path:
+        from ipcorpus.remote import is_url, stat_url
+        if is_url(path):
+            return stat_url(path)
+    return os.stat(path)
+
+
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
     if path == STDIN and _STDIN_DATA:
         return read_stdin(max_bytes)
+    if "://" in path:
+        from ipcorpus.remote import is_url, read_url
+        if is_url(path):
+            return read_url(path, max_bytes)
     try:
         if os.path.isdir(path):
             raise InputError("is a directory")
@@ -309,9 +330,14 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
             if len(data) > max_bytes:
                 raise InputError(f"file too large (more than {max_bytes} bytes)")
             return data
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except FileNotFoundError:
-        raise InputError("file vanished before it could be read") from None
     except OSError as e:
-        raise InputError(e.strerror or str(e)) from None
+        raise read_error(e) from None
+
+
+def read_error(e: OSError) -> InputError:
+    """Why a file could not be read, as one line (local files and fsspec URLs alike)."""
+    if isinstance(e, PermissionError):
+        return InputError("permission denied")
+    if isinstance(e, FileNotFoundError):
+        return InputError("file vanished before it could be read")
+    return InputError(e.strerror or str(e))

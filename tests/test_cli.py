@@ -93,10 +93,11 @@ for args in json.loads(sys.argv[1]):
         except SystemExit as e:
             code = e.code
     out.append([args, code, buf.getvalue()])
-print(json.dumps({"runs": out, "jieba": "jieba" in sys.modules, "opencc": "opencc" in sys.modules}))
+print(json.dumps({"runs": out, "jieba": "jieba" in sys.modules, "opencc": "opencc" in sys.modules,
+                  "dask": sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed", "fsspec"))}))
 """
 _LIGHT = [["--help"], ["--version"], ["stance", "--help"], ["clean", "--help"], ["ingest", "--help"],
-          ["rules", "--help"], ["show", "--help"]]
+          ["rules", "--help"], ["show", "--help"], ["report", "--help"], ["check", "--help"]]
 
 
 def test_help_and_version_stay_light():
@@ -107,6 +108,7 @@ def test_help_and_version_stay_light():
     probe = json.loads(p.stdout)
     assert probe["jieba"] is False, "--help/--version imported jieba"
     assert probe["opencc"] is False, "--help/--version imported opencc"
+    assert probe["dask"] == [], "--help/--version imported Dask or fsspec"
     for args, code, text in probe["runs"]:
         assert code == 0, args
         if "--help" in args:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ipcorpus.diskcache import user_cache_dir
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.remote import is_url
 
 CONFIG_NAME = "ipcorpus.toml"     # a corpus's settings (config.py); its folder is the corpus root
 
@@ -24,6 +25,9 @@ def default_db_path(paths: list[str], create: bool = True) -> tuple[str, str | N
     if env:
         return env, None
     first = paths[0] if paths else "."
+    if is_url(first):
+        # An fsspec URL (remote.py): the index of that corpus lives in the user cache.
+        return _fallback(first), None
     root = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
     # An index in a parent folder is the corpus's index (as git finds .git), so
     # `ipcorpus show corpus/sub/a.txt:3` uses corpus/.ipcorpus.
@@ -56,7 +60,8 @@ def check_db_folder(path: str):
 
 def _fallback(folder: str) -> str:
     """The index in the user cache for a read-only corpus folder."""
-    tag = hashlib.blake2b(os.path.abspath(folder).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    key = folder if is_url(folder) else os.path.abspath(folder)
+    tag = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
     return os.path.join(user_cache_dir(), f"index-{tag}.sqlite")
 
 
