@@ -15,11 +15,11 @@ from conftest import ROOT
 
 BENCH = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_nomemo",
+MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_html_quarter", "cold_nomemo",
                 "startup_help", "startup_import"}
 RATIOS = {"cold_vs_reference", "cold_vs_reference_cut_only", "warm_vs_cold", "new_file_vs_cold",
           "startup_vs_import", "cold_n_vs_quarter", "rss_n_vs_quarter", "rss_n_mb", "jobs1_vs_default",
-          "cpu_cold_vs_reference", "cold_nomemo_vs_reference"}
+          "cpu_cold_vs_reference", "cold_nomemo_vs_reference", "html_vs_text"}
 
 
 # Each ratio: (measurement, figure) over (measurement, figure); None: the figure alone.
@@ -35,6 +35,7 @@ RATIO_OF = {
     "jobs1_vs_default": (("cold_jobs1", "wall_s"), ("cold", "wall_s")),
     "cpu_cold_vs_reference": (("cold", "cpu_s"), ("reference", "cpu_s")),
     "cold_nomemo_vs_reference": (("cold_nomemo", "wall_s"), ("reference", "wall_s")),
+    "html_vs_text": (("cold_html_quarter", "wall_s"), ("cold_quarter", "wall_s")),
 }
 OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt}
 
