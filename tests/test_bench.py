@@ -15,7 +15,8 @@ from conftest import ROOT
 
 BENCH = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_html_quarter", "cold_nomemo",
+MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_html_quarter",
+                "cold_nomemo",
                 "startup_help", "startup_import"}
 RATIOS = {"cold_vs_reference", "cold_vs_reference_cut_only", "warm_vs_cold", "new_file_vs_cold",
           "startup_vs_import", "cold_n_vs_quarter", "rss_n_vs_quarter", "rss_n_mb", "jobs1_vs_default",

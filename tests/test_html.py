@@ -80,7 +80,8 @@ def test_folder_takes_html_and_every_citation_resolves_with_show(tmp_path):
     assert p.returncode == 0, p.stderr
     recs = json.loads(p.stdout)
     assert sorted(r["path"].rsplit("/", 1)[1] for r in recs) == ["a.html", "b.htm", "c.txt"]
-    cited = [(e["citation"], e["text"]) for r in recs if r["path"].endswith(("html", "htm")) for e in r["evidence"]]
+    cited = [(e["citation"], e["text"]) for r in recs if r["path"].endswith(("html", "htm"))
+             for e in r["evidence"]]
     assert cited
     for citation, text in cited:
         s = _cli("show", citation, "--normalized")
@@ -125,7 +126,7 @@ def test_ten_megabytes_of_nested_div_neither_recurse_nor_hang():
 
 
 def test_mixed_encodings_without_a_declaration():
-    data = ("<html><body>\n<p>第一段是UTF-8写的文字，读出来要对。</p>\n".encode("utf-8")
+    data = ("<html><body>\n<p>第一段是UTF-8写的文字，读出来要对。</p>\n".encode()
             + "<p>第二段是GB18030写的文字，也要读对。</p>\n".encode("gb18030") + b"</body></html>\n")
     doc = document_from_bytes("m.html", data)
     # The same detection as a text file of these bytes; one of the two lines is read
@@ -155,7 +156,8 @@ def test_a_wrong_declaration_falls_back_to_detection():
 
 
 def test_lines_past_libxml2s_count():
-    page = "<html><body>\n" + "\n" * (MAX_LINE + 100) + "<p>很靠后的一段文字。</p>\n<p>再后面一段文字。</p>\n</body></html>"
+    page = "<html><body>\n" + "\n" * (MAX_LINE + 100) \
+        + "<p>很靠后的一段文字。</p>\n<p>再后面一段文字。</p>\n</body></html>"
     doc = document_from_bytes("long.html", page.encode("utf-8"))
     assert [(ln.number, ln.text) for ln in doc.lines] == [(MAX_LINE + 102, "很靠后的一段文字。"),
                                                           (MAX_LINE + 103, "再后面一段文字。")]

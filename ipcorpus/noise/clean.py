@@ -54,12 +54,7 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
     values: dict[int, str] = {}                      # meta values by index
     blank = [not t.strip() for t in texts]
 
-    if doc.markup is not None:
-        # A web page's markup was read by its parser: the detectors of markup left in
-        # text (style and comment blocks, front matter, templates) have nothing to find.
-        _markup(doc, plain, rule, blank, rules)
-    else:
-        _blocks(texts, rule, blank, rules, values)
+    _structure(doc, texts, plain, rule, blank, rules, values)
     _related_list(plain, rule, blank, rules)
     edge_rules = [r for r in rules.active() if r.zone == "edge"]
     for i in range(n):
@@ -89,10 +84,7 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
         _cta_block(plain, rule, blank, rules)
     if rules.on("caption-label"):
         _caption_labels(plain, texts, rule, blank)
-    if doc.markup is not None and doc.markup.title:
-        title_i = meta_mod.markup_title(plain, rule, blank, doc.markup.title)
-    else:
-        title_i = meta_mod.find_title(plain, texts, rule, blank, values)
+    title_i = _title(doc, plain, texts, rule, blank, values)
     if rules.on("repeat"):
         _repeats(plain, rule, blank, title_i)
     if rules.on("smooth"):
@@ -102,9 +94,25 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
                 for i, r in enumerate(rule)]
     outlet = _outlet(texts, rules)
     meta = meta_mod.extract(plain, rule, values, title_i, outlet)
+    return Cleaned(doc, verdicts, plain, meta_mod.with_markup(meta, doc.markup, title_i is not None), outlet)
+
+
+def _structure(doc: Document, texts, plain, rule, blank, rules: RuleSet, values) -> None:
+    """Structural blocks no single-line rule sees: a web page's from its markup (its
+    parser read the markup, so the detectors of markup left in text, style and
+    comment blocks, front matter, templates, have nothing to find), a text file's
+    from its lines."""
     if doc.markup is not None:
-        meta = meta_mod.with_markup(meta, doc.markup, title_i is not None)
-    return Cleaned(doc, verdicts, plain, meta, outlet)
+        _markup(doc, plain, rule, blank, rules)
+    else:
+        _blocks(texts, rule, blank, rules, values)
+
+
+def _title(doc: Document, plain, texts, rule, blank, values) -> int | None:
+    """Index of the title line: the block a web page's markup names, else found in the text."""
+    if doc.markup is not None and doc.markup.title:
+        return meta_mod.markup_title(plain, rule, blank, doc.markup.title)
+    return meta_mod.find_title(plain, texts, rule, blank, values)
 
 
 # A block of a web page counts as a list of links, or as navigation, when at least

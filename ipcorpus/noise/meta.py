@@ -72,9 +72,11 @@ def markup_title(plain, rule, blank, title: str) -> int | None:
     return found
 
 
-def with_markup(meta: Meta, markup: Meta, title_found: bool) -> Meta:
+def with_markup(meta: Meta, markup: Meta | None, title_found: bool) -> Meta:
     """A web page's metadata: its markup's first (JSON-LD, og: and article: tags,
-    <title>), the text's where the markup says nothing."""
+    <title>), the text's where the markup says nothing; a text file's as it is."""
+    if markup is None:
+        return meta
     return Meta(title=meta.title if title_found and meta.title else (markup.title or meta.title),
                 source=markup.source or meta.source, author=markup.author or meta.author,
                 published=(iso_date(markup.published) if markup.published else None) or meta.published,
