@@ -178,6 +178,7 @@ class _Walk:
     def __init__(self):
         self.page = Page([], [], [], Meta())
         self.parts: list[str] = []        # the text of the block being gathered
+        self.started = False              # ... whether any of it is more than white space
         self.linked = 0                   # ... how many of its characters are inside <a>
         self.line: int | None = None      # ... the line its text starts on, when known
         self.newlines = 0                 # line breaks in all text read so far
@@ -197,9 +198,12 @@ class _Walk:
         element's own text), None for the text after an element's end."""
         if not s:
             return
-        if not self.parts or not "".join(self.parts).strip():
+        # A flag, not a look at the parts gathered: a block of thousands of inline
+        # elements would join them again for each one (quadratic in the block).
+        if not self.started:
             lead = len(s) - len(s.lstrip())
             if lead < len(s):
+                self.started = True
                 self.start_newlines = self.newlines + s.count("\n", 0, lead)
                 self.line = None if line is None else line + s.count("\n", 0, lead)
         self.newlines += s.count("\n")
@@ -210,6 +214,7 @@ class _Walk:
     def flush(self) -> None:
         raw = "".join(self.parts)
         self.parts = []
+        self.started = False
         linked, self.linked = self.linked, 0
         text = _SPACE.sub(" ", raw).strip()
         if not text:

@@ -125,6 +125,16 @@ def test_ten_megabytes_of_nested_div_neither_recurse_nor_hang():
     assert any("nested deeper" in w for w in doc.warnings)
 
 
+def test_a_paragraph_of_many_inline_elements_is_read_in_linear_time():
+    # 200,000 <b> in one <p>: gathering a block's text once per element would take
+    # many minutes (quadratic); read once, it takes about a second.
+    page = "<html><body><p>" + "<b>字</b> " * 200_000 + "</p><p>后面一段。</p></body></html>"
+    t = time.monotonic()
+    doc = document_from_bytes("inline.html", page.encode("utf-8"))
+    assert time.monotonic() - t < 60
+    assert [len(ln.text) for ln in doc.lines] == [2 * 200_000 - 1, 5]
+
+
 def test_mixed_encodings_without_a_declaration():
     data = ("<html><body>\n<p>第一段是UTF-8写的文字，读出来要对。</p>\n".encode()
             + "<p>第二段是GB18030写的文字，也要读对。</p>\n".encode("gb18030") + b"</body></html>\n")
