@@ -100,12 +100,14 @@ def test_ratios_verdicts_and_table_from_given_timings():
         "cold_quarter": [s(1.0, rss=100.0)],    # 3.0 (<= 4.5), RSS 4.0 (over 1.5)
         "cold_jobs1": [s(4.5)],                 # 1.5 (under >= 1.6)
         "cold_nomemo": [s(4.0)],
+        "cold_html_quarter": [s(2.5, 5.0)],     # 2.5 of the N/4 text (over 2)
     }
     res = json.loads(json.dumps(b.report()))
     check_ratios(bench, res, bench.table(res))
     verdicts = {k: r["pass"] for k, r in res["ratios"].items()}
     assert verdicts["startup_vs_import"] is True and verdicts["warm_vs_cold"] is False
     assert verdicts["rss_n_mb"] is False and verdicts["cold_vs_reference_cut_only"] is None
+    assert verdicts["html_vs_text"] is False
     assert res["all_pass"] is False
 
 
