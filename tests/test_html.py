@@ -10,31 +10,17 @@ import time
 
 import pytest
 
+from conftest import ROOT
+
 from ipcorpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
 from ipcorpus.html_source import MAX_LINE, decode_page
 from ipcorpus.noise.clean import clean
 from ipcorpus.source import decode
 
-PAGE = """<!DOCTYPE html>
-<html><head><meta charset="gbk"><title>雷军的个人IP与企业矩阵 - 示例网</title>
-<meta property="og:title" content="雷军的个人IP与企业矩阵">
-<meta property="article:published_time" content="2024-03-05T10:20:00+08:00">
-<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "张三"}, "publisher": {"name": "示例日报"}}</script>
-<style>p { color: red }</style></head>
-<body>
-<nav><a href="/">首页</a> <a href="/t">科技</a></nav>
-<header><h1>雷军的个人IP与企业矩阵</h1></header>
-<!-- 广告位 -->
-<p>企业需要的不是老板一个人的个人IP，而是员工账号矩阵，让很多人替品牌发声。
-这一段在源文件里折成了两行。</p>
-<p>老板的个人IP有风险，一旦翻车就会反噬品牌，所以应该建设账号矩阵。<br>矩阵让企业的声音更稳定，也更持久。</p>
-<script>var s = "创始人IP才是企业最好的广告，老板必须亲自下场直播。";</script>
-<div style="display:none">隐藏的文字不应出现在文章里。</div>
-<ul><li><a href="1">相关新闻第一则的标题</a></li><li><a href="2">相关新闻第二则的标题</a></li><li><a href="3">相关新闻第三则的标题</a></li></ul>
-<footer>版权所有 示例网</footer>
-</body></html>
-"""
+# The page README.md's examples run on (tests/data/pages/a.html, saved as GBK): the
+# line numbers asserted below are its lines.
+PAGE = (ROOT / "tests" / "data" / "pages" / "a.html").read_bytes().decode("gbk")
 
 
 def _cli(*args, cwd=None):
