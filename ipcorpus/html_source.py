@@ -274,7 +274,10 @@ def read_page(text: str) -> Page:
                                "were set aside to read the page whole")
     _walk(root, w)
     w.flush()
-    w.seen(w.last_line)
+    # Text after the last element (a tail, text left in an unclosed comment) is placed
+    # back from the end of the file, where its line breaks end, not from the last
+    # element's start line, which comes before it.
+    w.seen(max(w.last_line, body.count("\n") + 1))
     page = w.page
     _link_lists(page)
     _main_containers(page)
@@ -282,6 +285,11 @@ def read_page(text: str) -> Page:
     total = body.count("\n") + 1
     if total > MAX_LINE:
         _late_lines(page, body)
+    # libxml2 gives a comment the line where it ends, and a comment or element left
+    # open at the end of the file ends past its last line break: no citation may name
+    # a line the file does not have (a final line break ends the last line).
+    last = max(1, total - 1 if body.endswith("\n") else total)
+    page.lines = [min(n, last) for n in page.lines]
     return page
 
 
