@@ -56,7 +56,8 @@ class Options:
 _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
-                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py"}
+                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py",
+                     "html_source.py"}
 
 
 def code_fingerprint(everything: bool = False) -> str:
