@@ -17,6 +17,9 @@ the portal furniture left in place) in a temporary folder, then measures:
   start-up    ipcorpus --help against python -c "import typer, rich"
   scaling     cold time and peak RSS at N/4 and N
   parallel    --jobs 1 against the default
+  html        the N/4 articles as web pages (each line a <p>, with a head, a script,
+              a nav list and a footer) against the same articles as text, cold:
+              a page may cost at most twice its text (issue 16)
   no memory   cold with IPCORPUS_MEMO=0: sentence scores not remembered across
               articles (for reading beside cold: the generated corpus repeats the
               sentences of its 20 originals far more than most real corpora)
@@ -207,6 +210,20 @@ def write_corpus(folder: Path, items) -> Path:
     return manifest
 
 
+def _as_page(rel: str, data: bytes, enc: str) -> tuple[str, bytes]:
+    """An article as a saved web page: its lines as paragraphs in an <article>, with
+    the furniture pages carry (a head, a script, a list of links, a footer)."""
+    import html
+    text = data.decode(enc, errors="replace").lstrip("\ufeff")
+    body = "\n".join(f"<p>{html.escape(ln)}</p>" if ln.strip() else "" for ln in text.splitlines())
+    page = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>article</title>\n'
+            '<script>var config = {"channel": "tech", "ads": [1, 2, 3]};</script>\n<style>p { margin: 0 }</style>\n'
+            '</head><body>\n<nav><ul><li><a href="/">首页</a></li><li><a href="/tech">科技</a></li>'
+            '<li><a href="/biz">财经</a></li></ul></nav>\n'
+            f'<article>\n{body}\n</article>\n<footer>版权所有 © 示例网</footer>\n</body></html>\n')
+    return str(Path(rel).with_suffix(".html")), page.encode("utf-8")
+
+
 # -- measuring -----------------------------------------------------------------------
 
 def snapshot(dest: Path) -> Path:
@@ -342,6 +359,8 @@ class Bench:
         full, quarter = self.tmp / "corpus", self.tmp / "corpus_quarter"
         manifest = write_corpus(full, items[:n])
         write_corpus(quarter, items[:n4])
+        pages = self.tmp / "corpus_quarter_html"
+        write_corpus(pages, [(*_as_page(rel, data, enc), "utf-8") for rel, data, enc in items[:n4]])
         new_files = items[n:]
         self.extra["code_fingerprint"] = subprocess.run(
             [self.py, "-c", "from ipcorpus.pipeline import code_fingerprint as f; print(f())"],
@@ -388,6 +407,7 @@ class Bench:
             j1_out = self.cold("cold_jobs1", full, jobs=1)
             self._same("jobs1_output_identical", cold_out, j1_out)
             self.cold("cold_quarter", quarter)
+            self.cold("cold_html_quarter", pages)
             nm_out = self.cold("cold_nomemo", full, extra={"IPCORPUS_MEMO": "0"})
             self._same("nomemo_output_identical", cold_out, nm_out)
             # start-up
@@ -434,6 +454,7 @@ class Bench:
             "jobs1_vs_default": (med("cold_jobs1") / med("cold"), ">=", 1.6 if cores >= 2 else None),
             "cpu_cold_vs_reference": (med("cold", "cpu") / med("reference", "cpu"), None, None),
             "cold_nomemo_vs_reference": (med("cold_nomemo") / med("reference"), None, None),
+            "html_vs_text": (med("cold_html_quarter") / med("cold_quarter"), "<=", 2.0),
         }
         # The same ratios in CPU seconds (the child's whole process tree), for reading
         # beside the wall-clock ones when other jobs share the machine.
@@ -444,6 +465,7 @@ class Bench:
             "startup_vs_import": med("startup_help", "cpu") / med("startup_import", "cpu"),
             "cold_n_vs_quarter": med("cold", "cpu") / med("cold_quarter", "cpu"),
             "jobs1_vs_default": med("cold_jobs1", "cpu") / med("cold", "cpu"),
+            "html_vs_text": med("cold_html_quarter", "cpu") / med("cold_quarter", "cpu"),
         }
         out_ratios = {}
         for k, (v, op, target) in ratios.items():
@@ -511,6 +533,7 @@ LABELS = {
     "new_file": "one new file",
     "cold_jobs1": "cold --jobs 1 (N)",
     "cold_quarter": "cold (N/4)",
+    "cold_html_quarter": "cold, the N/4 articles as web pages",
     "cold_nomemo": "cold, IPCORPUS_MEMO=0 (N)",
     "startup_help": "start-up: ipcorpus --help",
     "startup_import": "python -c 'import typer, rich'",
@@ -527,6 +550,7 @@ RATIO_LABELS = {
     "jobs1_vs_default": "--jobs 1 / default (speed-up)",
     "cpu_cold_vs_reference": "CPU cold / CPU reference",
     "cold_nomemo_vs_reference": "cold without sentence memory / reference",
+    "html_vs_text": "web pages / the same articles as text (N/4)",
 }
 
 

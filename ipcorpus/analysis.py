@@ -9,7 +9,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 from ipcorpus.memo import remembered
-from ipcorpus.models import Analysis, ArticleStance
+from ipcorpus.models import Analysis, ArticleStance, Evidence
 from ipcorpus.noise.text import cjk_count, is_prose
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def analyse_cleaned(c: Cleaned, lexicon_files: tuple = (),
     without `with_stance` (scoring may load jieba, which a caller may not need)."""
     doc = c.doc
     a = Analysis(doc.encoding, doc.script, doc.size, doc.warnings, [ln.text for ln in doc.lines], c.plain,
-                 [ln.damage for ln in doc.lines], [[v.action, v.rule] for v in c.verdicts], c.meta, c.outlet)
+                 [ln.damage for ln in doc.lines], [[v.action, v.rule] for v in c.verdicts], c.meta, c.outlet,
+                 numbers=[ln.number for ln in doc.lines] if doc.markup is not None else [])
     a.keys, a.candidates, a.fp = _learning_keys(a)
     return a, (stance_record(a, lexicon_files) if with_stance else None)
 
@@ -84,11 +85,22 @@ def article_units(analysis: Analysis) -> list:
     return units(kept, analysis.meta.title_line)
 
 
+def cited(analysis: Analysis, evidence: list[Evidence]) -> None:
+    """Evidence found over an analysis's lines (its indexes + 1, as article_units
+    numbers them) made to cite the lines of the file (Analysis.line_number): a web
+    page's blocks by their source lines. Stance reads blocks as lines, so a page on
+    one source line still has its paragraphs apart."""
+    if analysis.numbers:
+        for e in evidence:
+            e.line, e.end_line = analysis.numbers[e.line - 1], analysis.numbers[e.end_line - 1]
+
+
 def stance_record(analysis: Analysis, lexicon_files: tuple = ()) -> ArticleStance:
     """The article's stance, with its title, source and date."""
     from ipcorpus.stance.aggregate import stance_of
     from ipcorpus.stance.lexicon import get_lexicon
     st = stance_of(article_units(analysis), get_lexicon(tuple(lexicon_files)))
+    cited(analysis, st.evidence)
     meta = analysis.meta
     st.title, st.source, st.published = meta.title, meta.source, meta.published
     return st

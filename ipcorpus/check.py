@@ -433,26 +433,28 @@ def doc_findings(d: Doc, settings: Settings) -> list[Finding]:
         return out
     for i in a.kept():
         p = plain[i]
+        n_line = a.line_number(i)
         if a.damage[i]:
             n = a.damage[i]
-            add("W201", i + 1, f"{n} character{'s' if n > 1 else ''} lost (`?` or U+FFFD where a character was)",
+            add("W201", n_line, f"{n} character{'s' if n > 1 else ''} lost (`?` or U+FFFD where a character was)",
                 "lost")
         glosses = [m.group() for m in _GLOSS.finditer(p)]
         if glosses:
             n = len(glosses)
-            add("W202", i + 1, f"{n} pinyin gloss{'es' if n > 1 else ''} left in the text: {', '.join(glosses[:3])}"
+            add("W202", n_line, f"{n} pinyin gloss{'es' if n > 1 else ''} left in the text: {', '.join(glosses[:3])}"
                 f"{', …' if n > 3 else ''}", "gloss")
         if _is_url_line(p):
-            add("W203", i + 1, f"kept line is only a URL: {_short(p, 60)}", "url")
+            add("W203", n_line, f"kept line is only a URL: {_short(p, 60)}", "url")
         if _reads_like_disclaimer(p):
-            add("W204", i + 1, f"kept line reads like a disclaimer: {_short(p)}", "disclaimer")
+            add("W204", n_line, f"kept line reads like a disclaimer: {_short(p)}", "disclaimer")
         spam = _spam_words(p)
         if spam:
-            add("W205", i + 1, f"kept line looks like injected keyword spam ({', '.join(spam[:4])})", "spam")
+            add("W205", n_line, f"kept line looks like injected keyword spam ({', '.join(spam[:4])})", "spam")
     if settings.enabled("I301") and d.stance is not None:
         st = d.stance()
         if st.label == "neutral" and not st.evidence:
-            line = a.meta.title_line or (body[0] + 1 if body else 1)
+            first = a.meta.title_line - 1 if a.meta.title_line else (body[0] if body else None)
+            line = a.line_number(first) if first is not None else 1
             add("I301", line, "stance undetermined: no argument for founder-IP or matrix found (label neutral, "
                               "no evidence)", column=1)
     return out
@@ -496,7 +498,7 @@ def _lede(a: Analysis) -> int:
     """Line number of the first kept paragraph of prose (else of the first kept line)."""
     from ipcorpus.noise.text import is_prose
     body = _body_lines(a)
-    return next((i for i in body if is_prose(a.plain[i])), body[0] if body else 0) + 1
+    return a.line_number(next((i for i in body if is_prose(a.plain[i])), body[0] if body else 0))
 
 
 @dataclass

@@ -48,8 +48,8 @@ def ingest_summary(corpus, out: Out):
 
 # clean --------------------------------------------------------------------------
 def _original_lines(path: str):
-    from ipcorpus.source import decode, read_bytes, split_lines
-    return split_lines(decode(read_bytes(path)).text)
+    from ipcorpus.document import original_lines
+    return original_lines(path)
 
 
 def clean_record(corpus, f) -> dict:
@@ -59,9 +59,9 @@ def clean_record(corpus, f) -> dict:
         if action == "blank":
             continue
         if a.is_kept(i):
-            lines.append({"line": i + 1, "action": "keep", "text": a.plain[i]})
+            lines.append({"line": a.line_number(i), "action": "keep", "text": a.plain[i]})
         else:
-            lines.append({"line": i + 1, "action": "drop", "rule": rule})
+            lines.append({"line": a.line_number(i), "action": "drop", "rule": rule})
     m = a.meta
     return {"path": safe_path(f.path), "encoding": a.encoding, "script": a.script,
             "title": m.title, "source": m.source, "author": m.author,
@@ -112,7 +112,7 @@ def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bo
             if explain:
                 for i, (action, rule) in enumerate(a.verdicts):
                     if action == "drop":
-                        out.write(f"{safe_path(f.path)}:{i + 1}: [{rule}] {orig[i]}\n")
+                        out.write(f"{safe_path(f.path)}:{a.line_number(i)}: [{rule}] {orig[i]}\n")
                 continue
             if many:
                 out.write(f"==> {safe_path(f.path)} <==\n")
@@ -127,7 +127,7 @@ def clean_output(corpus, out: Out, fmt: str, original: bool = False, explain: bo
                 continue
             if explain and action != "drop":
                 continue
-            rows.append([cite(safe_path(f.path), i + 1), action, rule or "", a.plain[i]])
+            rows.append([cite(safe_path(f.path), a.line_number(i)), action, rule or "", a.plain[i]])
     out.rows(["citation", "action", "rule", "text"], rows, nowrap=["citation"])
 
 
@@ -154,7 +154,7 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
             held = held_off(rules, plain[i], orig[i] if i < len(orig) else plain[i], in_core)
             why = marked.get(i, []) + (["a rule matches"] if held else [])
             if why:
-                rows.append([cite(safe_path(f.path), i + 1), ", ".join(why),
+                rows.append([cite(safe_path(f.path), a.line_number(i)), ", ".join(why),
                              "; ".join(held) if held else "no rule matches", plain[i]])
     if fmt == "text":
         for c, why, reason, text in rows:
@@ -298,14 +298,16 @@ def stance_explain_output(corpus, out: Out, labels=(), docs: list | None = None)
     every sentence that carries a target, with whether it counted: `on-question` (on the
     question, in the author's voice), `quoted` (someone else's words) or
     `off-question` (a person's IP with no company behind it, a matrix for traffic …)."""
-    from ipcorpus.analysis import article_units
+    from ipcorpus.analysis import article_units, cited
     from ipcorpus.stance.aggregate import explain
     from ipcorpus.stance.lexicon import get_lexicon
     lex = get_lexicon(tuple(corpus.options.lexicons))
     rows: list[list] = []
     recs: list[dict] = []
     for f in corpus.docs() if docs is None else docs:
-        st, feats, dec = explain(article_units(corpus.analysis(f)), lex, cite_all=True)
+        an = corpus.analysis(f)
+        st, feats, dec = explain(article_units(an), lex, cite_all=True)
+        cited(an, st.evidence)
         if labels and st.label not in labels:
             continue
         path = safe_path(f.path)
@@ -433,18 +435,32 @@ def show_output(citation: str, context: int, normalized: bool, out: Out, make_op
     if not f.ok:
         raise IpcorpusError(f"{f.path}: {f.error}")
     an = corpus.analysis(f)
-    n = len(an.verdicts)
-    if a > n:
-        raise IpcorpusError(f"{citation}: the file has {n} lines")
-    b = min(b, n)
+    shown, marked = _shown(an, citation, a, b, context)
     orig = _original_lines(f.abspath)
-    width = len(str(min(n, b + context)))
-    for i in range(max(1, a - context), min(n, b + context) + 1):
-        action, rule = an.verdicts[i - 1]
-        mark = ">" if a <= i <= b else " "
-        text = an.text[i - 1] if normalized else orig[i - 1]
+    width = len(str(max(an.line_number(i) for i in shown)))
+    for i in shown:
+        action, rule = an.verdicts[i]
+        mark = ">" if i in marked else " "
+        text = an.text[i] if normalized else orig[i]
         tag = f"  [drop: {rule}]" if action == "drop" else ""
-        out.write(f"{mark}{i:>{width}}| {text}{tag}".rstrip() + "\n")
+        out.write(f"{mark}{an.line_number(i):>{width}}| {text}{tag}".rstrip() + "\n")
+
+
+def _shown(an, citation: str, a: int, b: int, context: int) -> tuple[range, set]:
+    """The indexes show prints and those it marks: lines a..b of a text file with
+    `context` lines around; of a web page, the blocks starting on lines a..b (else
+    the block running over line a, the last to start before it) with `context`
+    blocks around."""
+    n = len(an.verdicts)
+    if not an.numbers:
+        if a > n:
+            raise IpcorpusError(f"{citation}: the file has {n} lines")
+        b = min(b, n)
+        return range(max(0, a - 1 - context), min(n, b + context)), set(range(a - 1, b))
+    marked = an.indexes_at(a, b) or [i for i in range(n) if an.numbers[i] <= a][-1:]
+    if not marked:
+        raise IpcorpusError(f"{citation}: no text of the page starts on or before line {a}")
+    return range(max(0, marked[0] - context), min(n, marked[-1] + 1 + context)), set(marked)
 
 
 # config -------------------------------------------------------------------------

@@ -9,11 +9,24 @@ from typing import NamedTuple
 
 
 @dataclass
+class Block:
+    """What the markup says of one block of a web page (html_source.py), beside its
+    text: cleaning reads it (noise/clean.py)."""
+    drop: str = ""           # the markup rule that drops it: html-script, html-comment, html-hidden …
+    furniture: str = ""      # the furniture container it sits in: nav | header | footer | aside | form
+    link_share: float = 0.0  # the share of its text inside <a>
+    link_list: bool = False  # one of three or more sibling blocks made mostly of links
+    parent: int = 0          # the block element it is a child of (a number per page), for link_list
+    container: int = 0       # the element that makes it furniture (a number per page), 0 for none
+
+
+@dataclass
 class Line:
-    number: int          # 1-based, as an editor counts
-    original: str        # the line exactly as decoded (no newline)
+    number: int          # 1-based, as an editor counts; of a web page's block, the source line its text starts on
+    original: str        # the line exactly as decoded (no newline); a web page's block, white space collapsed
     text: str            # normalized: simplified script, glosses removed, width folded, stripped
     damage: int = 0      # characters lost in this line (`?` or U+FFFD standing for a character)
+    block: Block | None = None   # a web page's block: what its markup says (None in a text file)
 
 
 @dataclass
@@ -24,6 +37,7 @@ class Document:
     lines: list[Line]
     size: int = 0
     warnings: list[str] = field(default_factory=list)
+    markup: Meta | None = None   # a web page's metadata from its markup (html_source.py), before the text's
 
     @property
     def damaged_lines(self) -> int:
@@ -142,6 +156,20 @@ class Analysis:
     keys: list[str] = field(default_factory=list)
     candidates: list[tuple[str, int]] = field(default_factory=list)
     fp: str = ""
+    # A web page's lines are its blocks: the source line each one starts on (empty for a
+    # text file, whose line n is at index n - 1). Citations print these (line_number).
+    numbers: list[int] = field(default_factory=list)
+
+    def line_number(self, i: int) -> int:
+        """The line the citation of index i names: line i + 1 of a text file, the
+        source line of a web page's block i."""
+        return self.numbers[i] if self.numbers else i + 1
+
+    def indexes_at(self, first: int, last: int) -> list[int]:
+        """The indexes whose cited line is in first..last."""
+        if not self.numbers:
+            return list(range(max(0, first - 1), min(len(self.verdicts), last)))
+        return [i for i, n in enumerate(self.numbers) if first <= n <= last]
 
     def is_kept(self, i: int) -> bool:
         """Whether line i + 1 is kept: part of the article."""
@@ -164,14 +192,14 @@ class Analysis:
         return {"encoding": self.encoding, "script": self.script, "size": self.size, "warnings": self.warnings,
                 "text": self.text, "plain": self.plain, "damage": self.damage, "verdicts": self.verdicts,
                 "meta": self.meta.to_dict(), "outlet": self.outlet, "keys": self.keys,
-                "candidates": self.candidates, "fp": self.fp}
+                "candidates": self.candidates, "fp": self.fp, "numbers": self.numbers}
 
     @classmethod
     def from_dict(cls, d: dict) -> Analysis:
         """The record of to_dict()'s JSON; it takes over d's lists."""
         return cls(d["encoding"], d["script"], d["size"], d["warnings"], d["text"], d["plain"], d["damage"],
                    d["verdicts"], Meta.from_dict(d["meta"]), d["outlet"], d["keys"],
-                   [(k, n) for k, n in d["candidates"]], d["fp"])
+                   [(k, n) for k, n in d["candidates"]], d["fp"], d.get("numbers", []))
 
 
 class FileRow(NamedTuple):

@@ -59,7 +59,7 @@ _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
 _ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
                      "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py", "memo.py",
-                     "remote.py"}
+                     "remote.py", "html_source.py"}
 # Packages that decide no result: the brief's renderers, and the index that stores
 # results (its layout has its own SCHEMA_VERSION). Left out like the top-level
 # command modules.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ipcorpus.errors import InputError, IpcorpusError
 
-DEFAULT_PATTERNS = ("*.txt", "*.md")
+DEFAULT_PATTERNS = ("*.txt", "*.md", "*.html", "*.htm")
 MAX_BYTES = 100 * 1024 * 1024
 STDIN = "<stdin>"      # the path `-` stands for: one article read from standard input
 _NEWLINE = re.compile(r"\r\n|\r|\n")

@@ -15,11 +15,12 @@ from conftest import ROOT
 
 BENCH = ROOT / "bench" / "run.py"
 
-MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_nomemo",
+MEASUREMENTS = {"cold", "reference", "warm", "new_file", "cold_jobs1", "cold_quarter", "cold_html_quarter",
+                "cold_nomemo",
                 "startup_help", "startup_import"}
 RATIOS = {"cold_vs_reference", "cold_vs_reference_cut_only", "warm_vs_cold", "new_file_vs_cold",
           "startup_vs_import", "cold_n_vs_quarter", "rss_n_vs_quarter", "rss_n_mb", "jobs1_vs_default",
-          "cpu_cold_vs_reference", "cold_nomemo_vs_reference"}
+          "cpu_cold_vs_reference", "cold_nomemo_vs_reference", "html_vs_text"}
 
 
 # Each ratio: (measurement, figure) over (measurement, figure); None: the figure alone.
@@ -35,6 +36,7 @@ RATIO_OF = {
     "jobs1_vs_default": (("cold_jobs1", "wall_s"), ("cold", "wall_s")),
     "cpu_cold_vs_reference": (("cold", "cpu_s"), ("reference", "cpu_s")),
     "cold_nomemo_vs_reference": (("cold_nomemo", "wall_s"), ("reference", "wall_s")),
+    "html_vs_text": (("cold_html_quarter", "wall_s"), ("cold_quarter", "wall_s")),
 }
 OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt}
 
@@ -98,12 +100,14 @@ def test_ratios_verdicts_and_table_from_given_timings():
         "cold_quarter": [s(1.0, rss=100.0)],    # 3.0 (<= 4.5), RSS 4.0 (over 1.5)
         "cold_jobs1": [s(4.5)],                 # 1.5 (under >= 1.6)
         "cold_nomemo": [s(4.0)],
+        "cold_html_quarter": [s(2.5, 5.0)],     # 2.5 of the N/4 text (over 2)
     }
     res = json.loads(json.dumps(b.report()))
     check_ratios(bench, res, bench.table(res))
     verdicts = {k: r["pass"] for k, r in res["ratios"].items()}
     assert verdicts["startup_vs_import"] is True and verdicts["warm_vs_cold"] is False
     assert verdicts["rss_n_mb"] is False and verdicts["cold_vs_reference_cut_only"] is None
+    assert verdicts["html_vs_text"] is False
     assert res["all_pass"] is False
 
 

@@ -3,7 +3,8 @@ output under it) is run, and its output must be what the README shows, so the
 manual's figures never go stale.
 
 Each code block runs in a fresh copy of sample_corpus/ (and of tests/data/bad/ as
-articles/, for check's examples), with no index: the commands of one block share
+articles/, for check's examples, and of tests/data/pages/ at that path, for the web
+pages' examples), with no index: the commands of one block share
 state, in order (the second `ingest` of a block finds everything unchanged). How an
 example is compared:
 - a line `…` ends what the README shows: the output must start with the lines before it;
@@ -89,6 +90,7 @@ def test_readme_example_runs_print_what_the_readme_shows(block, tmp_path):
     shutil.copytree(ROOT / "sample_corpus", tmp_path / "sample_corpus",
                     ignore=shutil.ignore_patterns(".ipcorpus"))
     shutil.copytree(ROOT / "tests" / "data" / "bad", tmp_path / "articles")
+    shutil.copytree(ROOT / "tests" / "data" / "pages", tmp_path / "tests" / "data" / "pages")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", NO_COLOR="1",
                IPCORPUS_CACHE=str(tmp_path / "cache"))
     env.pop("IPCORPUS_DB", None)

@@ -42,7 +42,7 @@ def test_side_score():
 
 # -- Analysis and ArticleStance ---------------------------------------------------
 ANALYSIS_KEYS = ["encoding", "script", "size", "warnings", "text", "plain", "damage", "verdicts", "meta", "outlet",
-                 "keys", "candidates", "fp"]
+                 "keys", "candidates", "fp", "numbers"]  # numbers: a web page's source lines (issue 16)
 STANCE_KEYS = ["label", "score", "confidence", "topic", "reason", "founder", "matrix", "entities", "evidence",
                "title", "source", "published"]
 

@@ -176,7 +176,7 @@ def test_config_shows_the_effective_settings_and_their_sources(c4, tmp_path, mon
         fh.write('\n[stance]\nlexicon = ["lex.toml"]\n')
     got = settings_of("c4/sub")
     assert got["config"] == ("c4/ipcorpus.toml", "found at or above the paths")
-    assert got["glob"] == (["*.txt", "*.md"], "default")
+    assert got["glob"] == (["*.txt", "*.md", "*.html", "*.htm"], "default")
     assert got["max_size"] == (100 * 1024 * 1024, "default")
     assert got["keep_rules"] == (["bare-url"], "c4/ipcorpus.toml")
     assert got["drop_rules"] == ([], "default")

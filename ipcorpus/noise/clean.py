@@ -54,7 +54,7 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
     values: dict[int, str] = {}                      # meta values by index
     blank = [not t.strip() for t in texts]
 
-    _blocks(texts, rule, blank, rules, values)
+    _structure(doc, texts, plain, rule, blank, rules, values)
     _related_list(plain, rule, blank, rules)
     for i in range(n):
         if blank[i] or rule[i]:
@@ -81,7 +81,7 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
         _cta_block(plain, rule, blank, rules)
     if rules.on("caption-label"):
         _caption_labels(plain, texts, rule, blank)
-    title_i = meta_mod.find_title(plain, texts, rule, blank, values)
+    title_i = _title(doc, plain, texts, rule, blank, values)
     if rules.on("repeat"):
         _repeats(plain, rule, blank, title_i)
     if rules.on("smooth"):
@@ -91,7 +91,59 @@ def clean(doc: Document, rules: RuleSet | None = None) -> Cleaned:
                 for i, r in enumerate(rule)]
     outlet = _outlet(texts, rules)
     meta = meta_mod.extract(plain, rule, values, title_i, outlet)
-    return Cleaned(doc, verdicts, plain, meta, outlet)
+    return Cleaned(doc, verdicts, plain, meta_mod.with_markup(meta, doc.markup, title_i is not None), outlet)
+
+
+def _structure(doc: Document, texts, plain, rule, blank, rules: RuleSet, values) -> None:
+    """Structural blocks no single-line rule sees: a web page's from its markup (its
+    parser read the markup, so the detectors of markup left in text, style and
+    comment blocks, front matter, templates, have nothing to find), a text file's
+    from its lines."""
+    if doc.markup is not None:
+        _markup(doc, plain, rule, blank, rules)
+    else:
+        _blocks(texts, rule, blank, rules, values)
+
+
+def _title(doc: Document, plain, texts, rule, blank, values) -> int | None:
+    """Index of the title line: the block a web page's markup names, else found in the text."""
+    if doc.markup is not None and doc.markup.title:
+        return meta_mod.markup_title(plain, rule, blank, doc.markup.title)
+    return meta_mod.find_title(plain, texts, rule, blank, values)
+
+
+# A block of a web page counts as a list of links, or as navigation, when at least
+# this share of its text is inside links (models.Block.link_share).
+LINK_SHARE = 0.5
+
+
+def _markup(doc: Document, plain, rule, blank, rules: RuleSet):
+    """What a web page's markup says of its blocks (models.Block, html_source.py):
+    scripts, styles, comments and hidden elements are dropped by their own rules; a
+    block in a list of links (related news, channel lists) and a block made mostly
+    of links that is not a sentence (navigation) are furniture, and so is a block
+    that is not prose inside nav, header, footer, aside or form (by name, ARIA role,
+    or a word of a class or id: sidebar, related, footer …). Prose in those
+    containers is kept: some portals put the article in odd ones; readers' comments
+    (a class or id naming them) are dropped, prose or not."""
+    for i, ln in enumerate(doc.lines):
+        b = ln.block
+        if b is None or blank[i]:
+            continue
+        if b.drop:
+            name = b.drop
+        elif b.link_list and b.link_share >= LINK_SHARE:
+            name = "html-link-list"
+        elif b.link_share >= LINK_SHARE and not is_sentence(plain[i]):
+            name = "html-nav"
+        elif b.furniture == "comments":
+            name = "html-comments"
+        elif b.furniture and not is_prose(plain[i]):
+            name = "html-furniture"
+        else:
+            continue
+        if rules.on(name):
+            rule[i] = name
 
 
 def _outlet(texts, rules: RuleSet):

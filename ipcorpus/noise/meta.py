@@ -51,6 +51,39 @@ def find_title(plain, texts, rule, blank, values) -> int | None:
     return None
 
 
+# The page's structure may take the title for furniture (an <h1> in a <header>); its
+# metadata says otherwise.
+_TITLE_RULES = (None, "html-furniture", "html-nav")
+
+
+def markup_title(plain, rule, blank, title: str) -> int | None:
+    """Index of the block that is the title a web page's markup names (JSON-LD
+    headline, og:title, <title>): the first block that reads as it, else the first
+    that begins it (a <title> is often `headline - portal`); None when no block does.
+    The structure rules' verdict on it is taken back: it is the title."""
+    want = _SPACE.sub("", title)
+    candidates = [i for i, s in enumerate(plain) if not blank[i] and rule[i] in _TITLE_RULES and s]
+    found = next((i for i in candidates if _SPACE.sub("", plain[i]) == want), None)
+    if found is None:
+        found = next((i for i in candidates if len(_SPACE.sub("", plain[i])) >= 6
+                      and want.startswith(_SPACE.sub("", plain[i]))), None)
+    if found is not None:
+        rule[found] = None
+    return found
+
+
+def with_markup(meta: Meta, markup: Meta | None, title_found: bool) -> Meta:
+    """A web page's metadata: its markup's first (JSON-LD, og: and article: tags,
+    <title>), the text's where the markup says nothing; a text file's as it is."""
+    if markup is None:
+        return meta
+    return Meta(title=meta.title if title_found and meta.title else (markup.title or meta.title),
+                source=markup.source or meta.source, author=markup.author or meta.author,
+                published=(iso_date(markup.published) if markup.published else None) or meta.published,
+                original_title=meta.original_title, title_line=meta.title_line)
+
+
+_SPACE = re.compile(r"\s+")
 _LABELLED = re.compile(r"(作者|文|撰文|来源|分类|发布于|发表于|编辑)\s*[:：/｜|]\s*([^\s|｜·，,]{1,20})")
 _DATE_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(\s*\d{1,2}:\d{2}(:\d{2})?)?")
 # An account or outlet name standing alone: short, no sentence punctuation, no digits.

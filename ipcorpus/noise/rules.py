@@ -111,6 +111,18 @@ BUILTIN = {
     "caption-label": ("media", "a short label under an image: ▲NAME, （图源…）, an agency, a name between two images"),
     "smooth": ("structure", "a short uncertain line between two dropped lines (not a heading whose section is kept)"),
     "link-intro": ("lists", "a short lead-in ending in a colon before a dropped link list"),
+    "html-script": ("markup", "a web page's <script> (its text is code or data, never shown)"),
+    "html-style": ("markup", "a web page's <style>"),
+    "html-svg": ("markup", "a web page's <svg> or <math> drawing"),
+    "html-noscript": ("markup", "a web page's <noscript> (shown only without scripts)"),
+    "html-template": ("markup", "a web page's <template> (never shown)"),
+    "html-hidden": ("markup", "a web page's hidden element (hidden, type=hidden, display:none, visibility:hidden)"),
+    "html-comment": ("markup", "a web page's <!-- comment -->"),
+    "html-link-list": ("lists", "a web page's list of links: three or more sibling blocks mostly of links"),
+    "html-nav": ("structure", "a web page's block mostly of links that is not a sentence (navigation)"),
+    "html-furniture": ("structure", "a web page's block in nav, header, footer, aside or form (by name, role, "
+                                    "class or id) that is not prose"),
+    "html-comments": ("structure", "a web page's block in readers' comments (an element whose class or id says so)"),
     "recurring": ("corpus", "a short line that recurs across many documents of the corpus (learned at ingest)"),
 }
 
