@@ -411,25 +411,69 @@ def _main_containers(page: Page) -> None:
             b.furniture = ""
 
 
+LATE_WINDOW = 8192       # characters a late block is first looked for past the one before it
+_TAG_OR_ENTITY = re.compile(r"<[^<>]*>|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def _visible(body: str, start: int) -> tuple[str, list[int]]:
+    """The text of body[start:] as a reader sees it (tags out, entities decoded, white
+    space collapsed to one space), and for each of its characters the offset in body
+    where it stands: blocks are looked for in this, as their texts are."""
+    import html as html_lib
+    out: list[str] = []
+    where: list[int] = []
+    pos = start
+
+    def put(text: str, at: int, step: int) -> None:
+        for ch in text:
+            if ch.isspace():
+                if out and out[-1] == " ":
+                    continue
+                ch = " "
+            out.append(ch)
+            where.append(at)
+            at += step
+
+    for m in _TAG_OR_ENTITY.finditer(body, start):
+        put(body[pos:m.start()], pos, 1)
+        if m.group().startswith("&"):
+            put(html_lib.unescape(m.group()), m.start(), 0)
+        pos = m.end()
+    put(body[pos:], pos, 1)
+    return "".join(out), where
+
+
 def _late_lines(page: Page, body: str) -> None:
     """Lines past 65535, which libxml2 does not count: each block from there on is
-    found by the start of its text, searching forward from the block before it."""
+    found by the start of its text in the page's visible text (_visible), searching
+    forward from the block before it. Linear in the page: a block is looked for within
+    LATE_WINDOW characters first, and the searches to the end (for a block further on)
+    may together read the text at most twice; a block not found takes the line of the
+    block before it."""
+    import bisect
     starts = [0]
     for m in re.finditer("\n", body):
         starts.append(m.end())
-    cursor = starts[MAX_LINE - 1]
-    import bisect
+    text, where = _visible(body, starts[MAX_LINE - 1])
+    if not where:
+        return
+    cursor, budget = 0, 2 * len(text)
     for k, line in enumerate(page.lines):
         if line < MAX_LINE:
             continue
-        probe = page.texts[k][:12]
-        at = body.find(probe, cursor) if probe else -1
-        if at < 0:
-            probe = page.texts[k][:4]
-            at = body.find(probe, cursor) if probe else -1
+        at = -1
+        for probe in (page.texts[k][:12], page.texts[k][:4]):
+            if not probe:
+                continue
+            at = text.find(probe, cursor, cursor + LATE_WINDOW)
+            if at < 0 and budget > 0:
+                budget -= len(text) - cursor
+                at = text.find(probe, cursor)
+            if at >= 0:
+                break
         if at >= 0:
             cursor = at
-        page.lines[k] = bisect.bisect_right(starts, cursor)
+        page.lines[k] = bisect.bisect_right(starts, where[min(cursor, len(where) - 1)])
 
 
 def _meta(root) -> Meta:

@@ -159,6 +159,20 @@ def test_lines_past_libxml2s_count():
                                                           (MAX_LINE + 103, "再后面一段文字。")]
 
 
+def test_many_late_blocks_are_placed_in_time_linear_in_the_page():
+    """Past line 65535 blocks are found by their text; blocks whose source spells the
+    text otherwise (entities, traditional characters normalized) must not make that
+    search read the rest of the page once per block."""
+    late = "".join(f"<p>&#x7b2c;{k}&#x6bb5;&#x6587;&#x5b57;&#x3002;</p>\n" for k in range(20_000))
+    page = "<html><body>\n" + "\n" * MAX_LINE + late + "<p>最后一段在这里。</p>\n</body></html>"
+    t = time.process_time()
+    doc = document_from_bytes("late.html", page.encode("utf-8"))
+    assert time.process_time() - t < 20
+    numbers = [ln.number for ln in doc.lines]
+    assert numbers == sorted(numbers) and numbers[-1] <= page.count("\n") + 1
+    assert doc.lines[-1].text == "最后一段在这里。" and doc.lines[-1].number == page.count("\n")
+
+
 def test_a_page_of_scripts_only_is_one_clear_error(tmp_path):
     (tmp_path / "s.html").write_text("<html><head><script>var a = 1;</script></head><body></body></html>")
     p = _cli("clean", str(tmp_path / "s.html"))

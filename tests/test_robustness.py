@@ -33,7 +33,7 @@ from ipcorpus.analysis import analyse_bytes
 from ipcorpus.index import unpack
 from ipcorpus.noise.rules import make_ruleset
 from ipcorpus.pipeline import Options, run
-from ipcorpus.source import decode, iter_paths, split_lines
+from ipcorpus.source import DEFAULT_PATTERNS, decode, iter_paths, split_lines
 
 PY = sys.executable
 ERROR = re.compile(r"^ipcorpus: error: \S")
@@ -665,7 +665,7 @@ def test_very_deep_folders(tmp_path):
         _remove_deep(root)
 
 
-def _walk_reference(paths, patterns=("*.txt", "*.md")):
+def _walk_reference(paths, patterns=DEFAULT_PATTERNS):
     """iter_paths as it was, on os.walk: the order the iterative walk must keep."""
     import fnmatch
     for given in paths:

@@ -38,7 +38,7 @@ def test_walk_is_recursive_sorted_and_filters_patterns(tmp_path):
                      "a_dir/k.txt": "x", ".git/config.txt": "x", ".ipcorpus/x.txt": "x",
                      "sub/.hidden/y.txt": "x"})
     got = _rel(iter_paths([str(tmp_path)]), tmp_path)
-    assert sorted(got) == sorted(["a.md", "b.txt", "sub/a.txt", "sub/z.txt", "sub/deeper/m.md",
+    assert sorted(got) == sorted(["a.md", "b.txt", "c.html", "sub/a.txt", "sub/z.txt", "sub/deeper/m.md",
                                   "a_dir/k.txt"])
     # Within each folder names come in sorted order; the whole walk is deterministic.
     by_dir = {}
