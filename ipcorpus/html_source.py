@@ -290,6 +290,12 @@ def read_page(text: str) -> Page:
     # a line the file does not have (a final line break ends the last line).
     last = max(1, total - 1 if body.endswith("\n") else total)
     page.lines = [min(n, last) for n in page.lines]
+    # Blocks come in source order, so none starts on a line before the block before it:
+    # text that follows a nested block inside its parent (<td>a<td>b</td> c) is given
+    # the parent's start line by libxml2, which comes before the nested block's.
+    floor = 1
+    for k, n in enumerate(page.lines):
+        floor = page.lines[k] = max(n, floor)
     return page
 
 
