@@ -244,14 +244,13 @@ def iter_paths(paths: Iterable[str], patterns: Iterable[str] = DEFAULT_PATTERNS,
         yield STDIN
         return
     for given in paths:
-        if "://" in given:
-            from ipcorpus.remote import is_url, iter_urls
-            if is_url(given):
-                for url in iter_urls(given, patterns):
-                    if url not in seen:
-                        seen.add(url)
-                        yield url
-                continue
+        remote = _remote(given)
+        if remote is not None:
+            for url in remote.iter_urls(given, patterns):
+                if url not in seen:
+                    seen.add(url)
+                    yield url
+            continue
         if not os.path.lexists(given):
             raise IpcorpusError(f"{given}: no such file or directory")
         if os.path.isdir(given):
@@ -296,22 +295,30 @@ def read_stdin(max_bytes: int = MAX_BYTES) -> bytes:
     return data
 
 
+def _remote(path: str):
+    """remote.py when `path` is an fsspec URL, else None: imported only then (it
+    imports this module, and a local run never needs it)."""
+    if "://" in path:
+        from ipcorpus import remote
+        if remote.is_url(path):
+            return remote
+    return None
+
+
 def stat_path(path: str):
     """os.stat of a file, or of an fsspec URL its size and modification time (remote.py)."""
-    if "://" in path:
-        from ipcorpus.remote import is_url, stat_url
-        if is_url(path):
-            return stat_url(path)
+    remote = _remote(path)
+    if remote is not None:
+        return remote.stat_url(path)
     return os.stat(path)
 
 
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
     if path == STDIN and _STDIN_DATA:
         return read_stdin(max_bytes)
-    if "://" in path:
-        from ipcorpus.remote import is_url, read_url
-        if is_url(path):
-            return read_url(path, max_bytes)
+    remote = _remote(path)
+    if remote is not None:
+        return remote.read_url(path, max_bytes)
     try:
         if os.path.isdir(path):
             raise InputError("is a directory")
