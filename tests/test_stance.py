@@ -188,3 +188,40 @@ def test_memory_off_gives_the_same_stances(monkeypatch):
 def test_short_latin_and_numeric_aliases_need_boundaries(text, want):
     from ipcorpus.stance.score import entities_in
     assert entities_in(text, get_lexicon()) == want
+
+
+# 前者 / 后者 (the former, the latter) stand for the first and the last target of the
+# sentence before: what is said of them is said of those.
+@pytest.mark.parametrize("text,label", [
+    # founder first, the brand's system last: the former is blamed, the latter praised
+    ("围绕创始人个人形成的流量，与组织化发声的逻辑完全不同。前者冲动而脆弱，后者则稳固可靠。", "matrix"),
+    # the same two, praised the other way round
+    ("创始人亲自发声和员工账号矩阵是两种做法。前者更能赢得用户信任，后者则难以形成记忆点。", "founder-ip"),
+    # the matrix first, the founder last: the order decides which is which
+    ("员工账号矩阵和老板IP各有长短。前者声音分散、难以形成记忆，后者却最能赢得信任。", "founder-ip"),
+])
+def test_the_former_and_the_latter_take_their_antecedents_side(text, label):
+    assert label_of(text).label == label
+
+
+@pytest.mark.parametrize("text", [
+    # nothing before them on the question: 前者/后者 stand for no side
+    ("今年的新品有两款：手机和手表。前者冲动而脆弱，后者则稳固可靠。"),
+    # the first sentence of an article has nothing to refer back to
+    ("前者冲动而脆弱，后者则稳固可靠。"),
+    # the word inside a longer one is no anaphor (前者 only as a word of its own)
+    ("天气很好，适合出门。"),
+])
+def test_the_former_with_nothing_on_the_question_before_takes_no_side(text):
+    assert label_of(text).label == "neutral"
+
+
+@pytest.mark.parametrize("text,label", [
+    # one-character negations in a list negate their own item only: 不稳定 stays negative
+    ("把品牌押在创始人IP上是冲动的、不理智的、不稳定的。", "matrix"),
+    ("老板IP是真诚的、不做作的、可信的。", "founder-ip"),
+    # a negation of the whole list (不是 … 、 …) still reaches every item
+    ("老板IP并不是冲动的、不稳定的，而是最可信的。", "founder-ip"),
+])
+def test_a_negation_in_a_list_reaches_its_own_item(text, label):
+    assert label_of(text).label == label

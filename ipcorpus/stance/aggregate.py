@@ -8,7 +8,7 @@ from ipcorpus.stance.decide import CLUSTER, POSITIONS_OF_THESIS, Decision, Featu
 from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.question import FOUNDER, MATRIX, question_side
 from ipcorpus.stance.scan import compact
-from ipcorpus.stance.score import entities_in, score_unit
+from ipcorpus.stance.score import ANAPHORS, entities_in, refer_to, score_unit
 
 MIN_EVIDENCE = 0.35     # below this total weight no side is given, argued or not
 MIXED_RATIO = 0.75      # the weaker side has at least this share of the stronger
@@ -77,12 +77,12 @@ def _scored(units: list[Unit], positions: list[str], lex: Lexicon) -> tuple[list
     and the entities' mention counts."""
     ents: dict[str, dict] = {}
     results = []
-    for u, pos in zip(units, positions, strict=True):
+    for k, (u, pos) in enumerate(zip(units, positions, strict=True)):
         found = entities_in(u.text, lex)
         for name, n in found.items():
             e = ents.setdefault(name, {"mentions": 0, "founder": 0.0, "matrix": 0.0})
             e["mentions"] += n
-        results.append((u, found, score_unit(u.text, lex, pos)))
+        results.append((u, found, _score_in_context(units, k, pos, lex)))
     # A sentence that opens with a turn (然而，… / 但…) takes weight from the one before.
     turn = lex.factor("contrast_before")
     for k in range(1, len(results)):
@@ -104,6 +104,21 @@ def _scored(units: list[Unit], positions: list[str], lex: Lexicon) -> tuple[list
         used[0] += s.founder
         used[1] += s.matrix
     return results, ents
+
+
+def _score_in_context(units: list[Unit], k: int, pos: str, lex: Lexicon):
+    """A sentence's score; one that says 前者/后者 (the former, the latter) is scored
+    with what they stand for in the sentence before, and is on the question where
+    that sentence was."""
+    text = units[k].text
+    if k == 0 or not any(a in text for a in ANAPHORS):
+        return score_unit(text, lex, pos)
+    before = units[k - 1].text
+    refer = refer_to(before, lex)
+    s = score_unit(text, lex, pos, refer)
+    if s is not None and refer is not None and lex.q is not None:
+        s.question |= question_side(compact(before), lex.q)
+    return s
 
 
 def _carry(results: list, lex: Lexicon) -> None:

@@ -23,6 +23,7 @@ WINDOW = 3     # clauses a shift or comparison reaches either way
 WINDOW_CHARS = 80  # ... and characters, for sentences without clause punctuation
 _SEGMENT = re.compile(r"[^，,：:；;。！？!?、\s“”‘’「」（）()《》—…]+")
 _PRONOUN = re.compile(r"[他她](?![们人])")
+_ENUMERATION = re.compile(r"、")
 
 
 @dataclass
@@ -44,6 +45,56 @@ class Signal(NamedTuple):
     verb: bool              # a verb that puts a side forward or back, not an evaluation word
     own: bool               # in the target's own clause (else lent by a targetless one)
     hit: Hit
+
+
+class Refer(NamedTuple):
+    """What 前者 (the former) and 后者 (the latter) stand for in a sentence: the side
+    and weight of the first and of the last target of the sentence before
+    (0 where there is none). 前者冲动、不稳定 after a sentence that set 雷军个人 against
+    the brand's logic is about the founder, though it names nobody."""
+    former: int
+    former_weight: float
+    latter: int
+    latter_weight: float
+
+
+ANAPHORS = ("前者", "后者")
+
+
+def refer_to(text: str, lex: Lexicon) -> Refer | None:
+    """The antecedents a following 前者/后者 takes from this sentence: its first target
+    and its last one when that is of the other side. None when it has no target."""
+    c = compact(text)
+    targets = _targets(_scan(lex, c), c, lex)
+    if not targets:
+        return None
+    first, last = targets[0][1], targets[-1][1]
+    if last[0] == first[0]:
+        return Refer(first[0], first[1], 0, 0.0)
+    return Refer(first[0], first[1], last[0], last[1])
+
+
+def _resolve(hits: list[Hit], targets: list, c: str, refer: Refer) -> list:
+    """前者 and 后者 as targets of the sides they stand for, where no lexicon word
+    covers them (added to `hits` too)."""
+    covered = bytearray(len(c) + 1)
+    for h in hits:
+        covered[h.start:h.end] = b"\x01" * (h.end - h.start)
+    for word, side, weight in (("前者", refer.former, refer.former_weight),
+                               ("后者", refer.latter, refer.latter_weight)):
+        if not side:
+            continue
+        table = "founder" if side > 0 else "matrix"
+        at = c.find(word)
+        while at != -1:
+            if not covered[at]:
+                h = Hit(at, at + len(word), word, {table: weight})
+                hits.append(h)
+                targets.append((h, (side, weight, table)))
+            at = c.find(word, at + len(word))
+    hits.sort(key=lambda h: h.start)
+    targets.sort(key=lambda xt: xt[0].start)
+    return targets
 
 
 @dataclass
@@ -107,9 +158,11 @@ def _target(h: Hit):
     return best
 
 
-def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
+def _negators(lex: Lexicon, c: str, hits: list[Hit], affixes: list[int] | None = None) -> list[int]:
     """Start offsets of negation words, from jieba tokens; a negation inside a
-    lexicon word with its own polarity (不稳定, 不可替代) is not one."""
+    lexicon word with its own polarity (不稳定, 不可替代) is not one. `affixes`, when
+    given, receives the offsets of the one-character ones (不, 没, 未…), which negate
+    the word they stand on: in a list (不理智的、不稳定的) their reach ends at the 、."""
     if lex.negation_chars is not None and not any(ch in c for ch in lex.negation_chars):
         return []
     jieba = tokenizer(user_words())
@@ -132,6 +185,8 @@ def _negators(lex: Lexicon, c: str, hits: list[Hit]) -> list[int]:
             a, b = a + base, b + base
             if word in lex.negators and not (span[a] != -1 and span[a] == span[b - 1]):
                 out.append(a)
+                if affixes is not None and b - a == 1:
+                    affixes.append(a)
     return out
 
 
@@ -164,30 +219,32 @@ MEMO_MAX = 50_000           # sentences remembered per lexicon and process
 _MISSING = object()
 
 
-def score_unit(text: str, lex: Lexicon, position: str = "body") -> UnitScore | None:
+def score_unit(text: str, lex: Lexicon, position: str = "body", refer: Refer | None = None) -> UnitScore | None:
     """The score of one sentence at a position of its article. A pure function of
     the two (and the lexicon), remembered per process: reposts and lightly edited
     copies of an article share most of their sentences. A copy is handed out, as
     stance_of adjusts the scores it gets. IPCORPUS_MEMO=0 turns the memory off
-    (bench/run.py measures both)."""
+    (bench/run.py measures both). `refer`: what 前者 and 后者 stand for (antecedents)."""
     if not lex.memo_on:
-        return _score_unit(text, lex, position)
-    key = (text, position)
+        return _score_unit(text, lex, position, refer)
+    key = (text, position, refer)
     got = lex.memo.get(key, _MISSING)
     if got is _MISSING:
-        got = _score_unit(text, lex, position)
+        got = _score_unit(text, lex, position, refer)
         if len(lex.memo) >= MEMO_MAX:
             lex.memo.clear()
         lex.memo[key] = got
     return got.copy() if got is not None else None
 
 
-def _score_unit(text: str, lex: Lexicon, position: str) -> UnitScore | None:
+def _score_unit(text: str, lex: Lexicon, position: str, refer: Refer | None = None) -> UnitScore | None:
     """One phenomenon a step: the sentence's targets, then shifts and comparisons,
     both sides at once, each clause's evaluation, and last the sentence's markers."""
     c = compact(text)
     hits = _scan(lex, c)
     targets = _targets(hits, c, lex)
+    if refer is not None:
+        targets = _resolve(hits, targets, c, refer)
     if not targets:
         return _orphan(hits, lex, c)
     set_user_words(lex)
@@ -244,7 +301,9 @@ class _Sentence:
     def __init__(self, c: str, hits: list[Hit], targets: list, lex: Lexicon):
         self.c, self.hits, self.targets, self.lex = c, hits, targets, lex
         self.f = lex.factor
-        self.negs = _negators(lex, c, hits)
+        self.affixes: list[int] = []
+        self.negs = _negators(lex, c, hits, self.affixes)
+        self.enumerations = [m.start() for m in _ENUMERATION.finditer(c)] if self.affixes else []
         seps = [m.start() for m in _CLAUSE_SEP.finditer(c)]
         self.bounds = [0] + [s + 1 for s in seps] + [len(c) + 1]
         self.nclauses = len(self.bounds) - 1
@@ -264,7 +323,14 @@ class _Sentence:
 
     def flips_before(self, pos: int) -> int:
         """Negations between the start of pos's clause and pos."""
-        return _count_between(self.negs, self.clause_start(pos), pos)
+        start = self.clause_start(pos)
+        flips = _count_between(self.negs, start, pos)
+        if self.enumerations:
+            # A one-character negation before the last 、 negated an earlier item of a list.
+            k = bisect_left(self.enumerations, pos)
+            if k and self.enumerations[k - 1] > start:
+                flips -= _count_between(self.affixes, start, self.enumerations[k - 1])
+        return flips
 
     def free(self, targets: list) -> list:
         return [(x, t) for x, t in targets if id(x) not in self.handled]
