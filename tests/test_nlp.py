@@ -13,7 +13,7 @@ from pathlib import Path
 from ipcorpus import nlp
 from ipcorpus.source import decode, split_lines
 from ipcorpus.stance.lexicon import get_lexicon
-from ipcorpus.stance.score import _SEGMENT, set_user_words, user_words
+from ipcorpus.stance.sentence import _SEGMENT, set_user_words, user_words
 set_user_words(get_lexicon(()))
 words = user_words()
 lazy = nlp.tokenizer(words)

@@ -186,7 +186,7 @@ def test_memory_off_gives_the_same_stances(monkeypatch):
     ("OPPOA5X", {}),
 ])
 def test_short_latin_and_numeric_aliases_need_boundaries(text, want):
-    from ipcorpus.stance.score import entities_in
+    from ipcorpus.stance.entities import entities_in
     assert entities_in(text, get_lexicon()) == want
 
 

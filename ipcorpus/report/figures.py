@@ -248,7 +248,7 @@ def side_keywords(texts: dict, top: int = 10, lexicons: tuple = ()) -> dict:
         return {}
     from ipcorpus.nlp import ensure, tokenizer
     from ipcorpus.stance.lexicon import get_lexicon
-    from ipcorpus.stance.score import set_user_words, user_words
+    from ipcorpus.stance.sentence import set_user_words, user_words
     set_user_words(get_lexicon(tuple(lexicons)))
     jieba = tokenizer(user_words())
     tfidf = _tfidf(jieba)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from ipcorpus.models import Evidence, Stance, side_score
 from ipcorpus.sentences import Unit
 from ipcorpus.stance.decide import CLUSTER, POSITIONS_OF_THESIS, Decision, Features, decide
+from ipcorpus.stance.entities import entities_in
 from ipcorpus.stance.lexicon import Lexicon
 from ipcorpus.stance.question import FOUNDER, MATRIX, question_side
 from ipcorpus.stance.scan import compact
-from ipcorpus.stance.score import ANAPHORS, entities_in, refer_to, score_unit
+from ipcorpus.stance.score import score_unit
+from ipcorpus.stance.targets import ANAPHORS, refer_to
 
-MIN_EVIDENCE = 0.35     # below this total weight no side is given, argued or not
-MIXED_RATIO = 0.75      # the weaker side has at least this share of the stronger
-BOTH_RATIO = 0.35       # ... or this share when the author frames it as both (一起用, 不是二选一)
 KEEP_EVIDENCE = 20
 # Rules that show a sentence arguing, not describing: advice, a turn, a shift from one
 # side to the other, a comparison, both sides weighed.
@@ -57,12 +56,13 @@ def explain(units: list[Unit], lex: Lexicon, model: dict | None = None,
     decision = decide(feats, lex.decision if model is None else model)
     founder, matrix, scored = _weigh(results, considered, ents, decision.argued, cite_all, lex)
     total = founder + matrix
-    if not decision.argued or total < MIN_EVIDENCE:
+    if not decision.argued or total < lex.factor("min_evidence"):
         label = "neutral"
         if decision.argued:
             decision.reason = "thin"
         confidence = 1.0 - decision.probability
-    elif min(founder, matrix) >= (BOTH_RATIO if _framed_as_both(scored) else MIXED_RATIO) * max(founder, matrix):
+    elif min(founder, matrix) >= lex.factor("both_ratio" if _framed_as_both(scored) else "mixed_ratio") * \
+            max(founder, matrix):
         label, confidence = "mixed", decision.probability
     else:
         label, confidence = ("founder-ip" if founder > matrix else "matrix"), decision.probability

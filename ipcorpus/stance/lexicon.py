@@ -17,7 +17,7 @@ _TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative"
 _PATTERN_TABLES = ("founder_patterns", "matrix_patterns")
 _LISTS = ("negators", "contrast", "concession", "shift", "shift_from", "advocacy", "hedges", "reported",
           "rhetorical", "comparative", "not_markers", "weak_shift", "versus", "reverse_versus", "both", "speech",
-          "emphasis", "voice", "carry", "numeric_units")
+          "emphasis", "voice", "carry", "numeric_units", "rhetorical_statement")
 # Tables of settings, not of terms: a user's lexicon may set only the keys the shipped
 # lexicons define (a misspelt factor would otherwise be ignored without a word).
 _SETTINGS = ("factors", "question", "decision", "founders")
@@ -47,6 +47,7 @@ class Lexicon:
     entity_of: dict[str, str] = field(default_factory=dict)
     numeric_units: tuple = ()         # entities.toml: what after a numeric alias makes it a number
     negators: frozenset = frozenset()
+    rhetorical_statement: frozenset = frozenset()
     negation_chars: str | None = None
     voice: tuple = ()
     question: dict = field(default_factory=dict)      # question.toml: what puts a sentence on the question
@@ -150,6 +151,7 @@ class Lexicon:
         self.entity_regex = trie_regex(self.entity_of)
         self.numeric_units = tuple(compact(u) for u in self.lists.get("numeric_units", []))
         self.negators = frozenset(self.lists.get("negators", []))
+        self.rhetorical_statement = frozenset(compact(t) for t in self.lists.get("rhetorical_statement", []))
         # Every negator holds one of these characters; a sentence without any of them
         # has no negation and need not be tokenized. (None: some negator does not.)
         core = "不没无别勿非未毋"
