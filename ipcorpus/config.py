@@ -168,7 +168,7 @@ def resolve(paths: list[str], config: str | None = None, glob=None, keep_rule=No
             lexicon=None) -> Resolved:
     """The command line's settings over those of the corpus's ipcorpus.toml over the
     defaults, checked up front: a typo is a usage error, not a failure of every article."""
-    from ipcorpus.source import DEFAULT_PATTERNS
+    from ipcorpus.read.source import DEFAULT_PATTERNS
     path = find_config(paths, config)
     cfg = load_config(path)
     corpus, clean, stance = (cfg.get(t, {}) for t in TABLES)
@@ -195,7 +195,7 @@ def resolve(paths: list[str], config: str | None = None, glob=None, keep_rule=No
         r.time_limit = parse_seconds(corpus["time_limit"], f"{path}: [corpus]")
     r.sources["time_limit"] = origin(None, "time_limit" in corpus)
     if r.keep_rules or r.drop_rules or r.user_rules:
-        from ipcorpus.noise.rules import make_ruleset
+        from ipcorpus.clean.rules import make_ruleset
         known = make_ruleset({"rule": list(r.user_rules), "file": path} if r.user_rules else None,
                              keep_rule or (), drop_rule or ()).names()
         for key in ("keep_rules", "drop_rules"):

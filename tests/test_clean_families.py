@@ -1,9 +1,9 @@
 """Issue 12: the families of article lines cleaning lost and of furniture it kept.
 Each family has a case written here in the shape real pages have, and a trap: an
 article sentence that looks like the furniture and must stay kept."""
-from test_noise_rules import PROSE, TITLE, doc, spaced, verdicts
+from test_clean_rules import PROSE, TITLE, doc, spaced, verdicts
 
-from ipcorpus.noise.clean import clean
+from ipcorpus.clean.lines import clean
 
 
 def at(lines, text):
@@ -91,7 +91,7 @@ def test_column_labels_crediting_names_are_still_credits():
 def test_fold_pattern_escapes_what_is_an_operator_in_ascii():
     import re
 
-    from ipcorpus.noise.fold import fold, fold_pattern, unfold
+    from ipcorpus.clean.fold import fold, fold_pattern, unfold
     assert fold_pattern("^（完）$") == r"^\(完\)$"
     assert fold_pattern("[：:｜丨]") == r"[::\|\|]"
     assert fold_pattern(r"\d{1,2}，") == r"\d{1,2},"
@@ -109,7 +109,7 @@ def test_furniture_in_half_width_or_ascii_brackets_matches_the_full_width_pack_e
 
 
 def test_a_user_rule_written_once_matches_every_spelling(tmp_path):
-    from ipcorpus.noise.rules import make_ruleset
+    from ipcorpus.clean.rules import make_ruleset
     rs = make_ruleset({"rule": [{"name": "my-footer", "family": "custom", "patterns": ["^【本站声明】"]}]})
     for line in ("【本站声明】以上内容来自网友投稿", "[本站声明] 以上内容来自网友投稿",
                  "［本站声明］以上内容来自网友投稿"):

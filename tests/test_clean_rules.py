@@ -10,11 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
-from ipcorpus.cli import app
-from ipcorpus.document import document_from_bytes
-from ipcorpus.errors import IpcorpusError
-from ipcorpus.noise.clean import clean
-from ipcorpus.noise.examples import (
+from ipcorpus.clean.examples import (
     KEEP_MIN_CHARS,
     PROSE,
     TITLE,
@@ -24,8 +20,12 @@ from ipcorpus.noise.examples import (
     page,
     verdict_of,
 )
-from ipcorpus.noise.rules import BUILTIN, builtin_packs, make_ruleset
-from ipcorpus.source import split_lines
+from ipcorpus.clean.lines import clean
+from ipcorpus.clean.rules import BUILTIN, builtin_packs, make_ruleset
+from ipcorpus.cli import app
+from ipcorpus.errors import IpcorpusError
+from ipcorpus.read.document import document_from_bytes
+from ipcorpus.read.source import split_lines
 
 # A rule that an earlier rule always beats to its examples: they are dropped by that rule,
 # and by their own once it is held off (examples.example_dropped holds it off, and no

@@ -68,7 +68,7 @@ def _shipped(package: str, folder: str):
 
 
 def test_every_shipped_pack_rule_has_only_known_keys_of_the_right_kind():
-    packs = _shipped("ipcorpus.noise", "packs")
+    packs = _shipped("ipcorpus.clean", "packs")
     assert len(packs) >= 10
     for name, data in packs:
         assert set(data) <= {"pack", "rule"}, name

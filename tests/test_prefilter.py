@@ -6,8 +6,8 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import REAL, SAMPLE
 
-from ipcorpus.noise.rules import default_ruleset
-from ipcorpus.required import required_chars
+from ipcorpus.clean.rules import default_ruleset
+from ipcorpus.patterns.prefilter import required_chars
 from ipcorpus.stance.lexicon import get_lexicon
 
 
@@ -78,7 +78,8 @@ def test_any_match_holds_a_required_character(pattern, text):
 
 
 def test_sets_kept_between_runs_are_the_computed_ones(tmp_path, monkeypatch):
-    from ipcorpus import diskcache, required
+    from ipcorpus import diskcache
+    from ipcorpus.patterns import prefilter as required
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(diskcache, "_TABLES", {})
     first = required.required_sets(PATTERNS)

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
+from ipcorpus.clean.examples import PROSE, TITLE
 from ipcorpus.cli import app
-from ipcorpus.noise.examples import PROSE, TITLE
 
 SPONSOR = "本栏目由某某汽车独家赞助"
 URL = "https://example.com/articles/matrix-2025"

@@ -5,13 +5,13 @@
 Each line is set in a small article of our own (a title, five paragraphs separated by
 blank lines) and the whole page is cleaned as any file is, so a rule is checked with
 the other rules and the detectors around it. `ipcorpus rules --test` and
-tests/test_noise_rules.py both run rules through `check`."""
+tests/test_clean_rules.py both run rules through `check`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ipcorpus.noise.rules import Rule, RuleSet
+from ipcorpus.clean.rules import Rule, RuleSet
 
 TITLE = "创始人个人IP与员工账号矩阵之间的长期取舍"
 PROSE = [
@@ -46,8 +46,8 @@ def page(line: str, where: str) -> tuple[list[str], int]:
 
 def verdict_of(lines: list[str], n: int, rules: RuleSet | None = None) -> tuple[str, str]:
     """(action, rule) of line n when the page is cleaned."""
-    from ipcorpus.document import document_from_bytes
-    from ipcorpus.noise.clean import clean
+    from ipcorpus.clean.lines import clean
+    from ipcorpus.read.document import document_from_bytes
     doc = document_from_bytes("example.txt", ("\n".join(lines) + "\n").encode("utf-8"))
     v = clean(doc, rules).verdicts[n - 1]
     return v.action, v.rule

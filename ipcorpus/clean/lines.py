@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ipcorpus.clean import meta as meta_mod
+from ipcorpus.clean.rules import RuleSet, default_ruleset, value_of
+from ipcorpus.clean.text import SENT_PUNCT, bare, is_prose, is_sentence
 from ipcorpus.models import Document, Meta, Verdict
-from ipcorpus.noise import meta as meta_mod
-from ipcorpus.noise.rules import RuleSet, default_ruleset, value_of
-from ipcorpus.noise.text import SENT_PUNCT, bare, is_prose, is_sentence
 
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$|^\d+\s*(分钟|小时|天)前$")
 _END_MARKERS = {"platform-disclaimer", "disclaimer-en", "original-publish", "repost-notice",

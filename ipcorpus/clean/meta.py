@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ipcorpus import linear
+from ipcorpus import patterns as linear
+from ipcorpus.clean.text import cjk_count, is_prose
 from ipcorpus.models import Meta
-from ipcorpus.noise.text import cjk_count, is_prose
 
 _DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
                    r"(?:\s*[T ]?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")

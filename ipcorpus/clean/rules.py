@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 
-from ipcorpus import diskcache, linear, memo
+from ipcorpus import diskcache, memo, patterns as linear
+from ipcorpus.clean.fold import fold, fold_pattern, unfold
+from ipcorpus.clean.text import is_prose
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.noise.fold import fold, fold_pattern, unfold
-from ipcorpus.noise.text import is_prose
 
 # Families whose notices read like sentences: a disclaimer is prose-shaped, a share
 # button never is.
@@ -61,7 +61,7 @@ class Rule:
     @cached_property
     def needs(self) -> tuple[frozenset | None, ...]:
         """For each pattern, the characters it cannot match without (required.py)."""
-        from ipcorpus.required import required_sets
+        from ipcorpus.patterns.prefilter import required_sets
         return required_sets(self.folded)
 
     def applies(self, prose: bool, len_text: int, len_bare: int) -> bool:
@@ -170,7 +170,7 @@ def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
 
 @lru_cache(maxsize=1)
 def builtin_packs() -> tuple[Pack, ...]:
-    root = resources.files("ipcorpus.noise") / "packs"
+    root = resources.files("ipcorpus.clean") / "packs"
     found = [(entry.name, diskcache.parsed_toml(entry.read_text(encoding="utf-8")))
              for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name))
              if entry.name.endswith(".toml")]
@@ -234,7 +234,7 @@ class RuleSet:
         is the one a plain loop finds."""
         if self._screen is None:
             self._any = [r for r in self.active() if r.zone != "edge"]
-            from ipcorpus.required import required_sets
+            from ipcorpus.patterns.prefilter import required_sets
             required_sets([p for r in self._any for p in r.folded])     # one look at the cache
             linear.prepare([p for r in self.active() for p in r.folded])
             self._limits = sorted({r.max_len for r in self._any if r.max_len is not None})
@@ -319,7 +319,7 @@ def held_off(rules: RuleSet, bare: str, text: str, in_core: bool) -> list[str]:
     """Why no rule dropped a kept line that one of them matches: `RULE (longer than
     N)`, `RULE (a prose line)`, `RULE (inside the article)` for an edge rule, and
     `RULE (a sentence beside markup)`. Empty when no rule matches at all."""
-    from ipcorpus.noise.text import is_sentence
+    from ipcorpus.clean.text import is_sentence
     out = []
     prose = is_prose(bare)
     fb, ft = fold(bare), fold(text)

@@ -39,7 +39,7 @@ def bare(text: str) -> str:
     if "&" in s:
         s = html.unescape(s)
     if "=" in s or "://" in s or "www." in s:
-        from ipcorpus import linear
+        from ipcorpus import patterns as linear
         cut = "".join(_split_url(s, linear.compile(_URLISH)))
         if cut != s and is_sentence(cut.strip()):
             s = cut             # a sentence glued to a URL: the sentence is the text

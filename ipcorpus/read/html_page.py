@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ipcorpus.errors import InputError
 from ipcorpus.models import Block, Meta
-from ipcorpus.source import Decoded, decode
+from ipcorpus.read.source import Decoded, decode
 
 HTML_SUFFIXES = (".html", ".htm")
 EXCERPT = 120            # characters kept of what a markup rule drops (script text, comments)

@@ -14,7 +14,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from ipcorpus.errors import InputError, IpcorpusError
-from ipcorpus.source import read_error
+from ipcorpus.read.source import read_error
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 

@@ -299,7 +299,7 @@ def _remote(path: str):
     """remote.py when `path` is an fsspec URL, else None: imported only then (it
     imports this module, and a local run never needs it)."""
     if "://" in path:
-        from ipcorpus import remote
+        from ipcorpus.read import remote
         if remote.is_url(path):
             return remote
     return None
