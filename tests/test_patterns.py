@@ -21,7 +21,7 @@ from ipcorpus import check, patterns as linear
 from ipcorpus.analysis import analyse_bytes
 from ipcorpus.clean import meta, text as text_mod
 from ipcorpus.clean.rules import builtin_packs, make_ruleset
-from ipcorpus.patterns import compiled as linear_engine, tables as linear_tables
+from ipcorpus.patterns import charsets, tables as linear_tables
 from ipcorpus.read.document import document_from_bytes
 from ipcorpus.stance.lexicon import get_lexicon
 from ipcorpus.stance.scan import compact
@@ -87,7 +87,7 @@ def _lexicon():
 def test_shipped_unicode_tables_are_what_re_matches():
     if linear_tables.UNICODE != unicodedata.unidata_version:
         pytest.skip(f"tables for Unicode {linear_tables.UNICODE}, this Python has {unicodedata.unidata_version}")
-    assert linear_tables.tables() == linear_engine._measure()
+    assert linear_tables.tables() == charsets.measure()
 
 
 def test_every_shipped_pattern_runs_in_linear_time():
