@@ -1,5 +1,5 @@
 """Bytes to a normalized Document: the first two steps of the data flow. A web page
-(`.html`, `.htm`) is read by html_source.py into its blocks; any other file line by line."""
+(`.html`, `.htm`) is read by html_page.py into its blocks; any other file line by line."""
 from __future__ import annotations
 
 from ipcorpus.errors import InputError
