@@ -118,7 +118,7 @@ LINK_SHARE = 0.5
 
 
 def _markup(doc: Document, plain, rule, blank, rules: RuleSet):
-    """What a web page's markup says of its blocks (models.Block, html_source.py):
+    """What a web page's markup says of its blocks (models.Block, read/html_page.py):
     scripts, styles, comments and hidden elements are dropped by their own rules; a
     block in a list of links (related news, channel lists) and a block made mostly
     of links that is not a sentence (navigation) are furniture, and so is a block

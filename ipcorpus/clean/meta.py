@@ -89,7 +89,7 @@ _DATE_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?
 # An account or outlet name standing alone: short, no sentence punctuation, no digits.
 _ACCOUNT = re.compile(r"[\u4e00-\u9fffA-Za-z·]{2,16}")
 _FROM_ACCOUNT = re.compile(r"(?:来自|转载自|来源于)(?:微信)?公众号\s*[“\"「『]([^”\"」』]{2,20})[”\"」』]")
-# Searched with RE2 (linear.py): Python's re tries it from every comma to the end
+# Searched with RE2 (patterns/): Python's re tries it from every comma to the end
 # of the line, which is quadratic on a line of thousands of short fields.
 _KEYWORD_TAIL = r"(,\s*[^,，\s]{1,8}){2,}$"
 _MASTHEAD_SEP = r"\s+[－—|｜·]\s+"

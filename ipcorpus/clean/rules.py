@@ -60,7 +60,7 @@ class Rule:
 
     @cached_property
     def needs(self) -> tuple[frozenset | None, ...]:
-        """For each pattern, the characters it cannot match without (required.py)."""
+        """For each pattern, the characters it cannot match without (patterns/prefilter.py)."""
         from ipcorpus.patterns.prefilter import required_sets
         return required_sets(self.folded)
 
@@ -128,7 +128,7 @@ BUILTIN = {
 
 
 def _compile(patterns: Iterable[str], where: str, flags: int = 0) -> tuple:
-    """The patterns compiled for linear-time search (linear.py): a pattern that
+    """The patterns compiled for linear-time search (patterns/): a pattern that
     could backtrack without end is refused up front, as a bad one is."""
     patterns = list(patterns)
     linear.prepare(patterns, flags)           # one look at the user cache
@@ -229,7 +229,7 @@ class RuleSet:
         """first_match, worked out. Lines fall into a few classes (prose or not, and
         where each length lies among the rules' limits), each of which allows the
         patterns of the rules that apply to it (worked out once per class); of
-        those, only the patterns whose required characters (required.py) the line
+        those, only the patterns whose required characters (patterns/prefilter.py) the line
         holds are tried (_Screen, built once), in order, so the first that matches
         is the one a plain loop finds."""
         if self._screen is None:

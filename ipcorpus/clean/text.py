@@ -18,7 +18,7 @@ _LEAD = re.compile(r"^(?:[#>|+\s]|[*-]\s)+")
 # one-character strings (findall did, three times slower on a sentence).
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 # The tail or the whole of a URL glued to a sentence (`640?wx_fmt=png)品牌的…`):
-# a run of printable ASCII holding a URL sign. Searched with RE2 (linear.py).
+# a run of printable ASCII holding a URL sign. Searched with RE2 (patterns/).
 _URLISH = r"[!-~]*(?:://|www\.|wx_fmt=|[?&][A-Za-z_]\w*=)[!-~]*"
 SENT_PUNCT = "。！？!?；;…"
 CLAUSE_PUNCT = "，,：:、"
