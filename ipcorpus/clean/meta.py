@@ -125,8 +125,9 @@ def dateline_fields(line: str) -> dict:
     return out
 
 
-# Complexity 18 (limit 15): debt that issue 15 step 3 splits.
-def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
+def extract(plain, rule, values, title_i, outlet) -> Meta:
+    """The article's metadata: the title line's, the fields the meta:* rules marked,
+    and what datelines, notices and mastheads let one guess where none says it."""
     meta = Meta()
     if title_i is not None:
         meta.title = values.get(title_i) or plain[title_i]
@@ -134,6 +135,17 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
         meta.title = _cut(_KEYWORD_TAIL, meta.title).strip() or meta.title
         meta.title_line = title_i + 1
     guessed: dict = {}
+    _marked_fields(meta, guessed, plain, rule, values)
+    _guessed_fields(guessed, plain, rule, title_i)
+    meta.author = meta.author or guessed.get("author")
+    meta.source = (meta.source or guessed.get("notice") or guessed.get("account") or guessed.get("source")
+                   or guessed.get("masthead") or outlet)
+    return meta
+
+
+def _marked_fields(meta: Meta, guessed: dict, plain, rule, values) -> None:
+    """The fields of the lines the meta:* rules marked, the first of each kind; a
+    dateline's author and account go to `guessed`."""
     # The article's core, from its first to its last kept sentence: a 来源：X line
     # inside it credits an image, not the article (the header and footer zones do).
     prose = [i for i, r in enumerate(rule) if not r and plain[i] and is_prose(plain[i])]
@@ -155,6 +167,11 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
                 meta.published = iso_date(plain[i])
             for k, val in dateline_fields(plain[i]).items():
                 guessed.setdefault(k, val)
+
+
+def _guessed_fields(guessed: dict, plain, rule, title_i) -> None:
+    """Where no field says it: the account under a date, the account a repost notice
+    names, a byline inside a notice, a masthead's site name (the first of each)."""
     for i, r in enumerate(rule):
         if r in ("meta:date", "meta:dateline") and "account" not in guessed:
             # Portals print the account right under the date (2025-03-12 09:41 / 品牌进化论).
@@ -171,7 +188,3 @@ def extract(plain, rule, values, title_i, outlet) -> Meta:  # noqa: C901
                 guessed["author"] = m.group(1)
         if r == "masthead" and "masthead" not in guessed:
             guessed["masthead"] = _cut(_MASTHEAD_SEP, plain[i], keep_after=False)
-    meta.author = meta.author or guessed.get("author")
-    meta.source = (meta.source or guessed.get("notice") or guessed.get("account") or guessed.get("source")
-                   or guessed.get("masthead") or outlet)
-    return meta
