@@ -61,64 +61,81 @@ def mark(rule, i, name):
         rule[i] = name
 
 
-# Complexity 21 (limit 15): debt that issue 15 step 3 splits.
-def text_blocks(texts, rule, blank, rules: RuleSet, values):  # noqa: C901
-    """Structural blocks no single-line rule sees."""
+def text_blocks(texts, rule, blank, rules: RuleSet, values):
+    """Structural blocks of a text file: front matter at the top, then template,
+    style and comment blocks and ad cards wherever they open."""
+    _front_matter(texts, rule, blank, rules, values)
     n = len(texts)
-    # Front matter: `---` on the first line, key: value lines, `---`.
-    first = next((i for i in range(n) if not blank[i]), None)
-    if first is not None and texts[first] == "---" and rules.on("front-matter"):
-        end = next((j for j in range(first + 1, min(n, first + 80)) if texts[j] == "---"), None)
-        if end is not None:
-            body = [texts[j] for j in range(first + 1, end) if not blank[j]]
-            if body and all(_FM_LINE.match(t) for t in body):
-                for j in range(first, end + 1):
-                    if blank[j]:
-                        continue
-                    m = _FM_FIELD.match(texts[j])
-                    if m and m.group(2).strip():
-                        rule[j] = "meta:" + {"published": "date"}.get(m.group(1).lower(), m.group(1).lower())
-                        values[j] = m.group(2).strip().strip("'\"")
-                    else:
-                        rule[j] = "front-matter"
     i = 0
     while i < n:
-        t = texts[i]
-        end = None
-        name = None
-        if t.startswith("{%") and not _TEMPLATE_END.match(t) and rules.on("template-block"):
-            m = _TEMPLATE_TAG.match(t)
-            if m:
-                tag = m.group(1)
-                end = next((j for j in range(i + 1, min(n, i + 60)) if re.match(r"^\{%\s*end" + tag, texts[j])), None)
-                name = "template-block"
-        elif "<" in t and (block := _BLOCK_TAG.match(low := t.lower())) and rules.on("style-block"):
-            tag = block.group(1)
-            if f"</{tag}>" not in low:
-                end = next((j for j in range(i + 1, min(n, i + 400)) if f"</{tag}>" in texts[j].lower()), None)
-                name = "style-block"
-        elif t.lstrip().startswith("<!--") and "-->" not in t and rules.on("comment-block"):
-            end = next((j for j in range(i + 1, min(n, i + 200)) if "-->" in texts[j]), None)
-            name = "comment-block"
-        elif t.startswith("[![") and not _CARD_LINK.search(t) and rules.on("ad-card"):
-            # An image link whose closing `](url)` comes a few lines later: a card.
-            end = next((j for j in range(i + 1, min(n, i + 16)) if texts[j].startswith("](")), None)
-            name = "ad-card"
-        if end is not None:
-            for j in range(i, end + 1):
-                if not blank[j]:
-                    if name == "template-block" and j not in (i, end):
-                        # Metadata fields inside the block keep their meta verdict.
-                        continue
-                    mark(rule, j, name)
-            if name == "template-block":
-                # Lines inside that no meta rule claims are dropped after line rules run.
-                for j in range(i + 1, end):
-                    if not blank[j] and not _TEMPLATE_META.match(texts[j].replace("**", "")):
-                        mark(rule, j, name)
-            i = end + 1
-        else:
+        name, end = _block_at(texts, i, rules)
+        if end is None:
             i += 1
+            continue
+        _mark_block(texts, rule, blank, name, i, end)
+        i = end + 1
+
+
+def _front_matter(texts, rule, blank, rules: RuleSet, values) -> None:
+    """`---` on the first line, key: value lines, `---`: its title, author, date and
+    source lines are metadata, the others front matter."""
+    n = len(texts)
+    first = next((i for i in range(n) if not blank[i]), None)
+    if first is None or texts[first] != "---" or not rules.on("front-matter"):
+        return
+    end = next((j for j in range(first + 1, min(n, first + 80)) if texts[j] == "---"), None)
+    if end is None:
+        return
+    body = [texts[j] for j in range(first + 1, end) if not blank[j]]
+    if not body or not all(_FM_LINE.match(t) for t in body):
+        return
+    for j in range(first, end + 1):
+        if blank[j]:
+            continue
+        m = _FM_FIELD.match(texts[j])
+        if m and m.group(2).strip():
+            rule[j] = "meta:" + {"published": "date"}.get(m.group(1).lower(), m.group(1).lower())
+            values[j] = m.group(2).strip().strip("'\"")
+        else:
+            rule[j] = "front-matter"
+
+
+def _block_at(texts, i: int, rules: RuleSet) -> tuple[str | None, int | None]:
+    """(the rule, the index of its last line) of a block opening on line i, or
+    (…, None) when none does."""
+    t, n = texts[i], len(texts)
+    if t.startswith("{%") and not _TEMPLATE_END.match(t) and rules.on("template-block"):
+        m = _TEMPLATE_TAG.match(t)
+        if not m:
+            return None, None
+        tag = m.group(1)
+        return "template-block", next((j for j in range(i + 1, min(n, i + 60))
+                                       if re.match(r"^\{%\s*end" + tag, texts[j])), None)
+    if "<" in t and (block := _BLOCK_TAG.match(low := t.lower())) and rules.on("style-block"):
+        tag = block.group(1)
+        if f"</{tag}>" in low:
+            return None, None
+        return "style-block", next((j for j in range(i + 1, min(n, i + 400)) if f"</{tag}>" in texts[j].lower()), None)
+    if t.lstrip().startswith("<!--") and "-->" not in t and rules.on("comment-block"):
+        return "comment-block", next((j for j in range(i + 1, min(n, i + 200)) if "-->" in texts[j]), None)
+    if t.startswith("[![") and not _CARD_LINK.search(t) and rules.on("ad-card"):
+        # An image link whose closing `](url)` comes a few lines later: a card.
+        return "ad-card", next((j for j in range(i + 1, min(n, i + 16)) if texts[j].startswith("](")), None)
+    return None, None
+
+
+def _mark_block(texts, rule, blank, name, i: int, end: int) -> None:
+    for j in range(i, end + 1):
+        if not blank[j]:
+            if name == "template-block" and j not in (i, end):
+                # Metadata fields inside the block keep their meta verdict.
+                continue
+            mark(rule, j, name)
+    if name == "template-block":
+        # Lines inside that no meta rule claims are dropped after line rules run.
+        for j in range(i + 1, end):
+            if not blank[j] and not _TEMPLATE_META.match(texts[j].replace("**", "")):
+                mark(rule, j, name)
 
 
 def related_list(plain, rule, blank, rules: RuleSet):
