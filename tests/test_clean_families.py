@@ -165,6 +165,20 @@ def test_tail_calls_to_action_are_dropped_as_a_block():
     assert all(v[at(lines, p)] == "keep" for p in PROSE)
 
 
+def test_the_block_reads_through_the_lines_of_rules_that_say_cta():
+    # A rule's `cta = true` (in its pack) lets the block run on above the lines it
+    # drops; without it the block stops there and a signed line above stays.
+    from ipcorpus.clean.rules import make_ruleset
+    tail = ["社群福利：每周直播答疑", "本栏目由某某汽车独家赞助", "添加我的微信，拉你进读者群",
+            "点赞、在看、转发三连支持一下"]
+    lines = spaced(TITLE, *PROSE, *tail)
+    sponsor = {"name": "sponsor-line", "family": "promotion", "patterns": ["^本栏目由.{1,12}独家赞助$"], "max_len": 30}
+    got = {cta: [verdicts(lines, make_ruleset({"rule": [sponsor | {"cta": cta}]}))[at(lines, t)] for t in tail]
+           for cta in (False, True)}
+    assert got[False] == ["keep", "sponsor-line", "cta-block", "cta-block"]
+    assert got[True] == ["cta-block", "sponsor-line", "cta-block", "cta-block"]
+
+
 def test_a_conclusion_that_mentions_wechat_and_live_streams_stays():
     close = ["创始人应该亲自运营微信社群，与用户直接对话，这比任何广告都更有说服力。",
              "雷军曾在直播间里说，他会亲自回复每一条私信，这句话后来成了小米的品牌资产。"]

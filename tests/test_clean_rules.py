@@ -27,10 +27,11 @@ from ipcorpus.errors import IpcorpusError
 from ipcorpus.read.document import document_from_bytes
 from ipcorpus.read.source import split_lines
 
-# A rule that an earlier rule always beats to its examples: they are dropped by that rule,
-# and by their own once it is held off (examples.example_dropped holds it off, and no
-# other rule may need that: a rule beaten unseen would be dead).
-SHADOWED = {"netease-account-stats": ("counters",)}
+# A rule that an earlier rule always beats to its examples names it in its pack
+# (`shadowed_by`): its examples are dropped by that rule, and by their own once it is held
+# off (examples.example_dropped holds it off, and no other rule may need that: a rule
+# beaten unseen would be dead).
+SHADOWED = {r.name: r.shadowed_by for p in builtin_packs() for r in p.rules if r.shadowed_by}
 
 
 def all_rules():

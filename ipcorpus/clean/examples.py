@@ -112,9 +112,10 @@ class RuleSets:
 def example_dropped(rule: Rule, line: str, sets: RuleSets) -> tuple[bool, tuple[str, ...]]:
     """Does `rule` drop its example at its place? A rule that an earlier one (or a
     detector) beats to the line is tried again with that one held off; returns
-    whether it fired and the rules held off to see it."""
+    whether it fired and the rules held off to see it (those it names in
+    `shadowed_by` first)."""
     lines, n = page(line, rule.examples_at)
-    held: tuple[str, ...] = ()
+    held: tuple[str, ...] = rule.shadowed_by
     while len(held) <= _MAX_HELD:
         action, by = verdict_of(lines, n, sets.get(rule, held))
         if action != "drop" or by == rule.name:

@@ -17,10 +17,6 @@ from ipcorpus.clean.fold import fold, fold_pattern, unfold
 from ipcorpus.clean.text import is_prose
 from ipcorpus.errors import IpcorpusError
 
-# Families whose notices read like sentences: a disclaimer is prose-shaped, a share
-# button never is.
-PROSE_FAMILIES = {"statements", "spam", "markup", "aggregator", "custom"}
-
 
 @dataclass
 class Rule:
@@ -33,11 +29,13 @@ class Rule:
     zone: str = "any"          # any | edge
     on: str = "bare"           # bare | text
     default: bool = True       # off-by-default rules run only with --drop-rule
-    prose: bool = False        # may fire on a prose-like line
+    prose: bool = False        # may fire on a prose-like line (a disclaimer is prose-shaped, a share button never is)
+    cta: bool = False          # what it drops may stand inside a call-to-action block at the end (runs.cta_block)
     # Its evidence (kept as data: run by `ipcorpus rules --test` and the tests, never at load).
     examples: tuple[str, ...] = ()     # lines it drops …
     examples_at: str = "middle"        # … placed here in an article: top | middle | bottom
     keeps: tuple[str, ...] = ()        # article sentences with its trigger words that it keeps
+    shadowed_by: tuple[str, ...] = ()  # rules that beat it to its examples (held off to see it fire)
     _compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
@@ -143,9 +141,11 @@ def _compile(patterns: Iterable[str], where: str, flags: int = 0) -> tuple:
     return tuple(out)
 
 
-def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
+def _pack_from(data: dict, where: str, check: bool = True, prose: bool = True) -> Pack:
     """A pack from its TOML data; `check` compiles its patterns now, so a user's
-    bad pattern is an error up front (the shipped packs are compiled on first use)."""
+    bad pattern is an error up front (the shipped packs are compiled on first use).
+    `prose`: whether a rule that does not say may fire on prose-like lines (a
+    user's own rule may; a shipped rule says `prose = true` where it may)."""
     meta = data.get("pack", {})
     name = meta.get("name", where)
     detect = meta.get("detect")
@@ -162,9 +162,9 @@ def _pack_from(data: dict, where: str, check: bool = True) -> Pack:
             patterns=tuple(r["patterns"]), pack=name,
             max_len=r.get("max_len"), zone=r.get("zone", "any"), on=r.get("on", "bare"),
             default=r.get("default", True),
-            prose=r.get("prose", r.get("family", "custom") in PROSE_FAMILIES),
+            prose=r.get("prose", prose), cta=r.get("cta", False),
             examples=tuple(r.get("examples", ())), examples_at=r.get("examples_at", "middle"),
-            keeps=tuple(r.get("keeps", ()))))
+            keeps=tuple(r.get("keeps", ())), shadowed_by=tuple(r.get("shadowed_by", ()))))
     return pack
 
 
@@ -175,7 +175,7 @@ def builtin_packs() -> tuple[Pack, ...]:
              for entry in sorted(root.iterdir(), key=lambda p: (p.name != "generic.toml", p.name))
              if entry.name.endswith(".toml")]
     linear.prepare([p for _, data in found for p in data.get("pack", {}).get("detect") or ()], re.M)
-    return tuple(_pack_from(data, name, check=False) for name, data in found)
+    return tuple(_pack_from(data, name, check=False, prose=False) for name, data in found)
 
 
 @dataclass

@@ -19,7 +19,6 @@ _CTA_CONTACT = ("@", "邮箱", "微信号", "二维码", "扫码", "扫描", "�
 _CTA_SIGNS = _CTA_CONTACT + ("读者群", "社群", "训练营", "优惠", "领取", "联系", "咨询", "课程", "直播间", "点击", "戳",
                              "星球", "付费", "限时", "名额", "欢迎")
 _CTA_WEAK = ("关注", "点赞", "在看", "转发", "分享", "收藏", "三连", "支持", "星标", "留言")
-_CTA_FAMILIES = ("promotion", "widgets", "media", "statements", "lists", "credits")
 _CAPTION_MARKS = ("▲", "△", "↑", "👆", "☝", "⬆")
 _IMAGE_AGENCIES = ("视觉中国", "东方IC", "图虫", "IC photo", "Getty", "Unsplash", "unsplash", "Pexels", "pexels",
                    "新华社发")
@@ -60,13 +59,13 @@ def cta_block(plain, rule, blank, rules: RuleSet):
     lines of the run the line rules left are dropped as `cta-block`. The run is read
     from the end up; it stops at a line of the article (prose without a contact sign
     and another, or a line without any sign that is not a short label)."""
-    families = {r.name: r.family for r in rules.active()}
+    through = {r.name for r in rules.active() if r.cta}     # the rules whose lines the run reads through
     idx = [i for i in range(len(plain)) if not blank[i]]
     run, signed = [], 0
     for i in reversed(idx):
         s = plain[i]
         if rule[i] is not None:
-            if families.get(rule[i], "") in _CTA_FAMILIES or rule[i] in ("smooth", "tail", "ad-card"):
+            if rule[i] in through or rule[i] in ("smooth", "tail", "ad-card"):
                 signed += rule[i] not in ("image", "smooth")
                 run.append(i)
                 continue
