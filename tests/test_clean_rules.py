@@ -1,7 +1,7 @@
 """Cleaning rules, one by one: every named rule in every pack drops the examples of its
 furniture and keeps the lines of argument that merely mention its trigger words
 (precision first), both written beside the rule in its pack and run by the code that
-runs `ipcorpus rules --test` (noise/examples.py); the block and run detectors of each
+runs `ipcorpus rules --test` (clean/examples.py); the block and run detectors of each
 DESIGN.md family; user rules, --keep-rule and --drop-rule."""
 import json
 from functools import lru_cache

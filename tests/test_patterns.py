@@ -1,4 +1,4 @@
-"""Every pattern that runs on article text takes time linear in the line (linear.py):
+"""Every pattern that runs on article text takes time linear in the line (patterns/):
 the shipped rule packs and lexicons run on RE2 with Python's meaning, a user's
 pattern that could backtrack without end is refused up front, and the shapes real
 pages carry (SVG path data, data: URIs, minified JS and CSS, query strings, runs of

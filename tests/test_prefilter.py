@@ -1,4 +1,4 @@
-"""required.py: a line skips a pattern only when the pattern cannot match it."""
+"""patterns/prefilter.py: a line skips a pattern only when the pattern cannot match it."""
 import re
 
 import pytest
