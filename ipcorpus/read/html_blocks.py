@@ -31,7 +31,7 @@ _FURNITURE = frozenset(("nav", "header", "footer", "aside", "form"))
 _ROLES = {"navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside",
           "search": "form", "menu": "nav", "menubar": "nav"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_SPACE = re.compile(r"\s+")
+SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -90,7 +90,7 @@ class _Walk:
         self.parts = []
         self.started = False
         linked, self.linked = self.linked, 0
-        text = _SPACE.sub(" ", raw).strip()
+        text = SPACE.sub(" ", raw).strip()
         if not text:
             return
         solid = len(raw) - sum(raw.count(c) for c in " \n\t\r\f\u3000\xa0")
@@ -118,7 +118,7 @@ class _Walk:
     def dropped(self, el, rule: str) -> None:
         """An element dropped with what it holds: one block, its text cut short."""
         self.flush()
-        text = _SPACE.sub(" ", "".join(el.itertext()) if rule != "html-comment" else (el.text or "")).strip()
+        text = SPACE.sub(" ", "".join(el.itertext()) if rule != "html-comment" else (el.text or "")).strip()
         self.newlines += sum(t.count("\n") for t in ([el.text or ""] if rule == "html-comment" else el.itertext()))
         if text and rule:
             short = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"

@@ -23,12 +23,11 @@ import re
 
 from ipcorpus.errors import InputError
 from ipcorpus.models import Meta
-from ipcorpus.read.html_blocks import MAX_LINE, Page, lay_out, place_late_lines
+from ipcorpus.read.html_blocks import MAX_LINE, SPACE, Page, lay_out, place_late_lines
 from ipcorpus.read.source import Decoded, decode
 
 HTML_SUFFIXES = (".html", ".htm")
 _MAX_DEPTH = 200         # nesting kept when a page is parsed again after libxml2's depth limit
-_SPACE = re.compile(r"\s+")
 _LDJSON_MAX = 1 << 20    # a JSON-LD block larger than this is not read for metadata
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle",
@@ -220,7 +219,7 @@ def _meta(root) -> Meta:
             props[key] = value
     ld = _json_ld(root)
     title_el = next(root.iter("title"), None)
-    page_title = _SPACE.sub(" ", "".join(title_el.itertext())).strip() if title_el is not None else ""
+    page_title = SPACE.sub(" ", "".join(title_el.itertext())).strip() if title_el is not None else ""
     meta.title = ld.get("headline") or props.get("og:title") or page_title or None
     meta.published = ld.get("datePublished") or props.get("article:published_time") or props.get("pubdate") \
         or props.get("publishdate") or None
