@@ -68,7 +68,7 @@ _TOPICS = ("创始人IP 复盘", "账号矩阵 观察", "老板 直播 笔记", 
 def _originals():
     """(relative path, text, encoding, newline) of each sample article, decoded the
     way ipcorpus decodes it."""
-    from ipcorpus.source import decode
+    from ipcorpus.read.source import decode
     out = []
     for root, dirs, files in os.walk(SAMPLE):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))

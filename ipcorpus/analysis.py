@@ -8,12 +8,12 @@ import re
 import zlib
 from typing import TYPE_CHECKING
 
+from ipcorpus.clean.text import cjk_count, is_prose
 from ipcorpus.memo import remembered
 from ipcorpus.models import Analysis, ArticleStance, Evidence
-from ipcorpus.noise.text import cjk_count, is_prose
 
 if TYPE_CHECKING:
-    from ipcorpus.noise.clean import Cleaned
+    from ipcorpus.clean.lines import Cleaned
 
 # Cleaning and scoring are imported where they run: a run that finds nothing
 # changed (and the worker-less main process) never loads them.
@@ -108,8 +108,8 @@ def stance_record(analysis: Analysis, lexicon_files: tuple = ()) -> ArticleStanc
 
 def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = (),
                   with_stance: bool = True) -> tuple[Analysis, ArticleStance | None]:
-    from ipcorpus.document import document_from_bytes
-    from ipcorpus.noise.clean import clean
+    from ipcorpus.clean.lines import clean
+    from ipcorpus.read.document import document_from_bytes
     doc = document_from_bytes(path, data)
     return analyse_cleaned(clean(doc, rules), lexicon_files, with_stance)
 

@@ -1,6 +1,6 @@
 """A time budget for the analysis of one file.
 
-Every pattern runs in time linear in its line (linear.py), so no line should hold an
+Every pattern runs in time linear in its line (patterns/), so no line should hold an
 analysis for long; the budget is the backstop for what no test foresaw. A file whose
 analysis runs past it is reported as failed with the reason, and the run goes on
 with the other files (pipeline.py)."""

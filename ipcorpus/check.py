@@ -30,9 +30,9 @@ from ipcorpus import __version__
 from ipcorpus.atomic import write_atomic
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.models import Analysis, ArticleStance
-from ipcorpus.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
 from ipcorpus.output import Out, safe_path
-from ipcorpus.source import STDIN
+from ipcorpus.read.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
+from ipcorpus.read.source import STDIN
 
 FORMATS = ("text", "json", "jsonl", "github", "sarif")
 SEVERITIES = ("error", "warning", "info")          # most severe first
@@ -172,7 +172,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
           progress: Callable | None = None) -> Report:
     """Findings for the article files under `paths` (only those changed since a git
     ref with `changed_since`)."""
-    from ipcorpus.source import iter_paths
+    from ipcorpus.read.source import iter_paths
     progress = progress or (lambda *_: None)
     report = Report()
     need_stance = settings.enabled("I301")
@@ -226,7 +226,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
 def _readable(files: list[str], limit: int, report: Report, settings: Settings) -> list[str]:
     """The files to read: those larger than the limit are E104 without being read,
     those that cannot even be looked at are read errors."""
-    from ipcorpus.source import read_stdin, stat_path
+    from ipcorpus.read.source import read_stdin, stat_path
     readable = []
     for display in files:
         try:
@@ -271,9 +271,9 @@ def _in_process(files, opts, db, report, settings):
     """Few files: stored analyses where the content is indexed, the rest analysed here
     without stance scoring and not stored."""
     from ipcorpus.analysis import analyse_bytes, content_hash
+    from ipcorpus.clean.rules import make_ruleset
     from ipcorpus.index import Store
-    from ipcorpus.noise.rules import make_ruleset
-    from ipcorpus.source import read_bytes
+    from ipcorpus.read.source import read_bytes
     store = Store(db) if db and os.path.isfile(db) else None
     version = opts.version()
     rules = None
@@ -319,7 +319,7 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     if store is None:
         return [], 0
     from ipcorpus.analysis import content_hash
-    from ipcorpus.source import read_bytes, stat_path
+    from ipcorpus.read.source import read_bytes, stat_path
     docs: list[Sig | None] = []
     stale = 0
     for path, row in sorted(store.file_rows().items()):
@@ -466,7 +466,7 @@ _LOCATE = {"lost": _LOST, "gloss": _GLOSS, "url": _URL}
 def _place(findings: list[Finding]):
     """Columns and baseline keys of the line findings (column 0), from the original
     lines: a file is read again only when it has some."""
-    from ipcorpus.source import decode, read_bytes, split_lines
+    from ipcorpus.read.source import decode, read_bytes, split_lines
     by_path: dict = {}
     for f in findings:
         if f.column == 0:
@@ -496,7 +496,7 @@ def _grams(a: Analysis) -> frozenset:
 
 def _lede(a: Analysis) -> int:
     """Line number of the first kept paragraph of prose (else of the first kept line)."""
-    from ipcorpus.noise.text import is_prose
+    from ipcorpus.clean.text import is_prose
     body = _body_lines(a)
     return a.line_number(next((i for i in body if is_prose(a.plain[i])), body[0] if body else 0))
 
@@ -577,7 +577,7 @@ def changed_files(ref: str, paths: list[str], patterns) -> list[str]:
     """The article files under `paths` added or modified since `ref` (since its merge
     base with HEAD, as `git diff REF...` counts them), committed or not, plus new
     files git does not ignore."""
-    from ipcorpus.source import iter_paths
+    from ipcorpus.read.source import iter_paths
     first = paths[0] if paths else "."
     where = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
     if not os.path.isdir(where):

@@ -194,7 +194,7 @@ def _list_files(paths, opts, out, files=None):
     """--list-files: the files the glob takes, one per line, as `rg --files` lists
     them; nothing taken is exit 1 with the usual note."""
     from ipcorpus.output import nothing_matched
-    from ipcorpus.source import iter_paths
+    from ipcorpus.read.source import iter_paths
     files = list(iter_paths(paths, opts.patterns)) if files is None else files
     if not files:
         out.note(nothing_matched(paths, opts.patterns), always=True)
@@ -226,7 +226,7 @@ def _warn_failed(corpus, paths, out) -> bool:
     line (every one with -v). True when a file named on the command line failed: that
     is the error that ends the run (_finish)."""
     from ipcorpus.output import DISPLAY
-    from ipcorpus.source import STDIN
+    from ipcorpus.read.source import STDIN
     explicit = {STDIN if p == "-" else p for p in paths if not os.path.isdir(p)}
     hard = False
     known = 0

@@ -48,7 +48,7 @@ def ingest_summary(corpus, out: Out):
 
 # clean --------------------------------------------------------------------------
 def _original_lines(path: str):
-    from ipcorpus.document import original_lines
+    from ipcorpus.read.document import original_lines
     return original_lines(path)
 
 
@@ -74,7 +74,7 @@ def suspects(plain: list, verdicts: list) -> dict:
     """Kept lines a reader may take for furniture, and what makes them look so:
     short or list-like without being a sentence, link-like, or after the article's
     last paragraph."""
-    from ipcorpus.noise.text import SENT_PUNCT, is_prose, is_sentence
+    from ipcorpus.clean.text import SENT_PUNCT, is_prose, is_sentence
     kept = [i for i, (action, _) in enumerate(verdicts) if action == "keep"]
     prose = [i for i in kept if is_prose(plain[i])]
     last = prose[-1] if prose else -1
@@ -136,8 +136,8 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
     it suspect and why it was kept (the rules that match it and what held them off):
     short, list-like, link-like lines, those after the last paragraph, and any kept
     line that a rule matches."""
-    from ipcorpus.noise.rules import held_off
-    from ipcorpus.noise.text import is_prose
+    from ipcorpus.clean.rules import held_off
+    from ipcorpus.clean.text import is_prose
     from ipcorpus.pipeline import _rules
     rules = _rules(corpus.options)
     rows = []
@@ -363,15 +363,15 @@ def entity_output(recs, out: Out):
 def _rule_set(config=None):
     """The shipped rules and the [[clean.rule]] tables of --config or, without it, of
     the nearest ipcorpus.toml at or above the current folder."""
+    from ipcorpus.clean.rules import make_ruleset
     from ipcorpus.config import find_config, load_config
-    from ipcorpus.noise.rules import make_ruleset
     path = find_config(["."], config)
     user = load_config(path).get("clean", {}).get("rule")
     return make_ruleset({"rule": user, "file": path} if user else None)
 
 
 def rules_output(out: Out, config=None):
-    from ipcorpus.noise.rules import BUILTIN
+    from ipcorpus.clean.rules import BUILTIN
     rs = _rule_set(config)
     rows = []
     for p in rs.packs:
@@ -388,7 +388,7 @@ def rules_output(out: Out, config=None):
 def rules_test_output(out: Out, config=None) -> int:
     """Every rule's examples and keeps run (noise/examples.py): a line per failure on
     stdout, the summary on stderr; the exit code, 1 when any failed."""
-    from ipcorpus.noise.examples import check
+    from ipcorpus.clean.examples import check
     found = check(_rule_set(config))
     out.write("".join(f"{f}\n" for f in found.failures))
     out.note(f"ipcorpus rules: {found.summary()}")
@@ -420,7 +420,7 @@ def _unescaped(path: str) -> str:
 
 def show_output(citation: str, context: int, normalized: bool, out: Out, make_options):
     from ipcorpus.pipeline import run
-    from ipcorpus.source import STDIN
+    from ipcorpus.read.source import STDIN
     path, a, b = parse_citation(citation)
     if not os.path.exists(path) and "\\x" in path and os.path.exists(_unescaped(path)):
         path = _unescaped(path)
@@ -467,7 +467,7 @@ def _shown(an, citation: str, a: int, b: int, context: int) -> tuple[range, set]
 def config_output(settings, index: tuple, out: Out):
     """The effective settings (config.Resolved) and where each came from: "default",
     "command line", the ipcorpus.toml, or both; `index` is (path, its source)."""
-    from ipcorpus.source import MAX_BYTES
+    from ipcorpus.read.source import MAX_BYTES
     src = settings.sources
     found = "command line" if src.get("config") == "command line" else \
         "found at or above the paths" if settings.config else "none found"

@@ -68,8 +68,8 @@ def load_config(path: str | None) -> dict:
 # table -> its keys: what an ipcorpus.toml may hold (README.md, `ipcorpus clean`).
 TABLES = {"corpus": ("glob", "max_size", "time_limit"), "clean": ("keep_rules", "drop_rules", "rule"),
           "stance": ("lexicon",)}
-RULE_KEYS = ("name", "family", "description", "patterns", "max_len", "zone", "on", "default", "prose",
-             "examples", "examples_at", "keeps")
+RULE_KEYS = ("name", "family", "description", "patterns", "max_len", "zone", "on", "default", "prose", "cta",
+             "examples", "examples_at", "keeps", "shadowed_by")
 
 
 def _check_keys(path: str, data: dict):
@@ -128,13 +128,13 @@ def _rule(path: str, k: int, r: dict) -> None:
         raise IpcorpusError(f"{where}: unknown key '{unknown[0]}' (a rule's keys are {', '.join(RULE_KEYS)})")
     if not isinstance(name, str) or not name or "patterns" not in r:
         raise IpcorpusError(f"{where}: every rule needs a name and patterns")
-    for key in ("patterns", "examples", "keeps"):
+    for key in ("patterns", "examples", "keeps", "shadowed_by"):
         if key in r:
             r[key] = _strings(path, f"[[clean.rule]] '{name}' {key}", r[key])
     for key in ("family", "description"):
         if not isinstance(r.get(key, ""), str):
             raise IpcorpusError(f"{where}: {key} must be a string")
-    for key in ("default", "prose"):
+    for key in ("default", "prose", "cta"):
         if not isinstance(r.get(key, True), bool):
             raise IpcorpusError(f"{where}: {key} must be true or false")
     if "max_len" in r and (not isinstance(r["max_len"], int) or isinstance(r["max_len"], bool)
@@ -168,7 +168,7 @@ def resolve(paths: list[str], config: str | None = None, glob=None, keep_rule=No
             lexicon=None) -> Resolved:
     """The command line's settings over those of the corpus's ipcorpus.toml over the
     defaults, checked up front: a typo is a usage error, not a failure of every article."""
-    from ipcorpus.source import DEFAULT_PATTERNS
+    from ipcorpus.read.source import DEFAULT_PATTERNS
     path = find_config(paths, config)
     cfg = load_config(path)
     corpus, clean, stance = (cfg.get(t, {}) for t in TABLES)
@@ -195,7 +195,7 @@ def resolve(paths: list[str], config: str | None = None, glob=None, keep_rule=No
         r.time_limit = parse_seconds(corpus["time_limit"], f"{path}: [corpus]")
     r.sources["time_limit"] = origin(None, "time_limit" in corpus)
     if r.keep_rules or r.drop_rules or r.user_rules:
-        from ipcorpus.noise.rules import make_ruleset
+        from ipcorpus.clean.rules import make_ruleset
         known = make_ruleset({"rule": list(r.user_rules), "file": path} if r.user_rules else None,
                              keep_rule or (), drop_rule or ()).names()
         for key in ("keep_rules", "drop_rules"):

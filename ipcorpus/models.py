@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 @dataclass
 class Block:
-    """What the markup says of one block of a web page (html_source.py), beside its
-    text: cleaning reads it (noise/clean.py)."""
+    """What the markup says of one block of a web page (read/html_page.py), beside its
+    text: cleaning reads it (clean/lines.py)."""
     drop: str = ""           # the markup rule that drops it: html-script, html-comment, html-hidden …
     furniture: str = ""      # the furniture container it sits in: nav | header | footer | aside | form
     link_share: float = 0.0  # the share of its text inside <a>
@@ -37,7 +37,7 @@ class Document:
     lines: list[Line]
     size: int = 0
     warnings: list[str] = field(default_factory=list)
-    markup: Meta | None = None   # a web page's metadata from its markup (html_source.py), before the text's
+    markup: Meta | None = None   # a web page's metadata from its markup (read/html_page.py), before the text's
 
     @property
     def damaged_lines(self) -> int:

@@ -43,7 +43,7 @@ KINDS = {"html": ("an HTML brief", is_brief), "baseline": ("a baseline", is_base
 def in_corpus(path: str, paths: list[str], patterns) -> bool:
     """Whether `path` is one of the files a run over `paths` reads: a file named, or
     one a folder walk takes (not under a hidden folder, its name matching a glob)."""
-    from ipcorpus.source import is_hidden
+    from ipcorpus.read.source import is_hidden
     real = os.path.realpath(path)
     for given in paths:
         if not os.path.isdir(given):

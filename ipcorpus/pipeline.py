@@ -17,8 +17,8 @@ from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.index import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
 from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance, FileRow
-from ipcorpus.remote import is_url
-from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin, stat_path
+from ipcorpus.read.remote import is_url
+from ipcorpus.read.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin, stat_path
 
 PARALLEL_MIN = 24         # fewer files than this are analysed in-process
 BATCH = 100
@@ -56,10 +56,9 @@ class Options:
 
 
 _FINGERPRINTS: dict = {}
-# Top-level modules whose code decides results (noise/ and stance/ count whole).
-_ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
-                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py", "memo.py",
-                     "remote.py", "html_source.py"}
+# Top-level modules whose code decides results (read/, clean/, patterns/ and stance/
+# count whole, as every package not listed below does).
+_ANALYSIS_MODULES = {"__init__.py", "sentences.py", "analysis.py", "models.py", "nlp.py", "learn.py", "memo.py"}
 # Packages that decide no result: the brief's renderers, and the index that stores
 # results (its layout has its own SCHEMA_VERSION). Left out like the top-level
 # command modules.
@@ -204,7 +203,7 @@ def _init_pool_worker(opts: Options, parent: int):
 
 
 def _rules(opts: Options):
-    from ipcorpus.noise.rules import make_ruleset
+    from ipcorpus.clean.rules import make_ruleset
     if _W.get("rules") is None or _W.get("rules_opts") is not opts:
         _W["rules"] = make_ruleset({"rule": list(opts.user_rules)} if opts.user_rules else None,
                                    opts.keep_rules, opts.drop_rules)

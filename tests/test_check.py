@@ -390,7 +390,7 @@ def test_parse_size():
     ("雷军说??这不对", 2),
 ])
 def test_w201_half_width_question_marks_in_prose_are_not_lost_characters(text, lost):
-    from ipcorpus.normalize import count_damage
+    from ipcorpus.read.normalize import count_damage
     assert count_damage(text) == lost
 
 

@@ -1,9 +1,9 @@
 """Issue 12: the families of article lines cleaning lost and of furniture it kept.
 Each family has a case written here in the shape real pages have, and a trap: an
 article sentence that looks like the furniture and must stay kept."""
-from test_noise_rules import PROSE, TITLE, doc, spaced, verdicts
+from test_clean_rules import PROSE, TITLE, doc, spaced, verdicts
 
-from ipcorpus.noise.clean import clean
+from ipcorpus.clean.lines import clean
 
 
 def at(lines, text):
@@ -91,7 +91,7 @@ def test_column_labels_crediting_names_are_still_credits():
 def test_fold_pattern_escapes_what_is_an_operator_in_ascii():
     import re
 
-    from ipcorpus.noise.fold import fold, fold_pattern, unfold
+    from ipcorpus.clean.fold import fold, fold_pattern, unfold
     assert fold_pattern("^（完）$") == r"^\(完\)$"
     assert fold_pattern("[：:｜丨]") == r"[::\|\|]"
     assert fold_pattern(r"\d{1,2}，") == r"\d{1,2},"
@@ -109,7 +109,7 @@ def test_furniture_in_half_width_or_ascii_brackets_matches_the_full_width_pack_e
 
 
 def test_a_user_rule_written_once_matches_every_spelling(tmp_path):
-    from ipcorpus.noise.rules import make_ruleset
+    from ipcorpus.clean.rules import make_ruleset
     rs = make_ruleset({"rule": [{"name": "my-footer", "family": "custom", "patterns": ["^【本站声明】"]}]})
     for line in ("【本站声明】以上内容来自网友投稿", "[本站声明] 以上内容来自网友投稿",
                  "［本站声明］以上内容来自网友投稿"):
@@ -163,6 +163,20 @@ def test_tail_calls_to_action_are_dropped_as_a_block():
     assert {v[at(lines, t)] for t in CTA[2::3]} <= {"cta-block", "follow-button"}
     assert v[at(lines, CTA[-1])] == "follow-button"
     assert all(v[at(lines, p)] == "keep" for p in PROSE)
+
+
+def test_the_block_reads_through_the_lines_of_rules_that_say_cta():
+    # A rule's `cta = true` (in its pack) lets the block run on above the lines it
+    # drops; without it the block stops there and a signed line above stays.
+    from ipcorpus.clean.rules import make_ruleset
+    tail = ["社群福利：每周直播答疑", "本栏目由某某汽车独家赞助", "添加我的微信，拉你进读者群",
+            "点赞、在看、转发三连支持一下"]
+    lines = spaced(TITLE, *PROSE, *tail)
+    sponsor = {"name": "sponsor-line", "family": "promotion", "patterns": ["^本栏目由.{1,12}独家赞助$"], "max_len": 30}
+    got = {cta: [verdicts(lines, make_ruleset({"rule": [sponsor | {"cta": cta}]}))[at(lines, t)] for t in tail]
+           for cta in (False, True)}
+    assert got[False] == ["keep", "sponsor-line", "cta-block", "cta-block"]
+    assert got[True] == ["cta-block", "sponsor-line", "cta-block", "cta-block"]
 
 
 def test_a_conclusion_that_mentions_wechat_and_live_streams_stays():

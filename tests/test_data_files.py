@@ -68,7 +68,7 @@ def _shipped(package: str, folder: str):
 
 
 def test_every_shipped_pack_rule_has_only_known_keys_of_the_right_kind():
-    packs = _shipped("ipcorpus.noise", "packs")
+    packs = _shipped("ipcorpus.clean", "packs")
     assert len(packs) >= 10
     for name, data in packs:
         assert set(data) <= {"pack", "rule"}, name
@@ -79,6 +79,12 @@ def test_every_shipped_pack_rule_has_only_known_keys_of_the_right_kind():
             assert all(isinstance(p, str) for p in r["patterns"]), (name, r["name"])
             assert r.get("zone", "any") in ("any", "edge") and r.get("on", "bare") in ("bare", "text"), r["name"]
             assert isinstance(r.get("max_len", 1), int), r["name"]
+            assert all(isinstance(r.get(k, False), bool) for k in ("default", "prose", "cta")), r["name"]
+            assert isinstance(r.get("shadowed_by", []), list), r["name"]
+    # A rule beaten to its examples names rules that exist.
+    names = {r["name"] for _, data in packs for r in data.get("rule", [])}
+    shadowing = [(r["name"], s) for _, data in packs for r in data.get("rule", []) for s in r.get("shadowed_by", [])]
+    assert shadowing and all(s in names and s != n for n, s in shadowing), shadowing
 
 
 def test_every_shipped_lexicon_passes_the_check_a_users_file_gets():

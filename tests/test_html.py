@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOT
 
 from ipcorpus.analysis import analyse_bytes
-from ipcorpus.document import document_from_bytes
-from ipcorpus.html_source import MAX_LINE, decode_page
-from ipcorpus.noise.clean import clean
-from ipcorpus.source import decode
+from ipcorpus.clean.lines import clean
+from ipcorpus.read.document import document_from_bytes
+from ipcorpus.read.html_page import MAX_LINE, decode_page
+from ipcorpus.read.source import decode
 
 # The page README.md's examples run on (tests/data/pages/a.html, saved as GBK): the
 # line numbers asserted below are its lines.

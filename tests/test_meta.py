@@ -8,9 +8,9 @@ import pytest
 
 from conftest import DATA, SAMPLE
 
-from ipcorpus.document import load_document
-from ipcorpus.noise.clean import clean
-from ipcorpus.noise.meta import iso_date
+from ipcorpus.clean.lines import clean
+from ipcorpus.clean.meta import iso_date
+from ipcorpus.read.document import load_document
 
 GOLD = json.loads((DATA / "sample_gold.json").read_text(encoding="utf-8"))["files"]
 
@@ -119,8 +119,8 @@ CAPTIONED = """小米的品牌传播该怎么做
     ("", "", None),                              # only an image credit: no source
 ])
 def test_source_comes_from_the_header_or_footer_never_from_an_image_caption(tmp_path, header, footer, source):
-    from ipcorpus.document import load_document
-    from ipcorpus.noise.clean import clean
+    from ipcorpus.clean.lines import clean
+    from ipcorpus.read.document import load_document
     p = tmp_path / "a.txt"
     p.write_text(CAPTIONED.format(header=header, footer=footer), encoding="utf-8")
     assert clean(load_document(str(p))).meta.source == source

@@ -11,7 +11,7 @@ os.environ["XDG_CACHE_HOME"] = sys.argv[1]
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 from ipcorpus import nlp
-from ipcorpus.source import decode, split_lines
+from ipcorpus.read.source import decode, split_lines
 from ipcorpus.stance.lexicon import get_lexicon
 from ipcorpus.stance.sentence import _SEGMENT, set_user_words, user_words
 set_user_words(get_lexicon(()))

@@ -8,9 +8,9 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import REAL, ROOT, SAMPLE, ranges
 
-from ipcorpus import normalize
-from ipcorpus.document import document_from_bytes, load_document
-from ipcorpus.normalize import count_damage, fold, normalize_lines
+from ipcorpus.read import normalize
+from ipcorpus.read.document import document_from_bytes, load_document
+from ipcorpus.read.normalize import count_damage, fold, normalize_lines
 
 
 def _texts(lines):
@@ -60,7 +60,7 @@ def test_normalizing_twice_changes_nothing_more(lines):
 def test_simplified_text_never_loads_opencc():
     code = (
         "import sys\n"
-        "from ipcorpus import normalize\n"
+        "from ipcorpus.read import normalize\n"
         "lines, script = normalize.normalize_lines(['小米需要一道防火墙，别让雷军一个人扛住整个品牌。',"
         " '创始人个人IP与账号矩阵 (KOL) 2025年'])\n"
         "assert script == 'simplified', script\n"

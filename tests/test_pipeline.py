@@ -311,7 +311,7 @@ def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
 def test_run_order_is_the_walk_order(tmp_path):
     c = make_corpus(tmp_path / "c")
     corpus = run([str(c)], Options(jobs=1, no_cache=True))
-    from ipcorpus.source import iter_paths
+    from ipcorpus.read.source import iter_paths
     assert [f.path for f in corpus.files] == list(iter_paths([str(c)]))
 
 
@@ -487,7 +487,7 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     # analyser version, or an index would serve stale results.
     imported = imported_files()
     needed = {f for f in imported if f.relative_to(PACKAGE).as_posix() not in NOT_DECIDING}
-    assert {PACKAGE / m for m in ("analysis.py", "learn.py", "required.py", "nlp.py", "noise/rules.py",
+    assert {PACKAGE / m for m in ("analysis.py", "learn.py", "patterns/prefilter.py", "nlp.py", "clean/rules.py",
                                   "stance/score.py")} <= needed
     read = []
     real = Path.read_bytes

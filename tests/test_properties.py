@@ -11,7 +11,7 @@ to one file, and of the citations the commands print:
   kept lines of the original file (sample_corpus, and small random corpora).
 
 test_source.py (split_lines round trips, decode of short random bytes),
-test_normalize.py (normalize_lines on arbitrary characters) and test_noise_rules.py
+test_normalize.py (normalize_lines on arbitrary characters) and test_clean_rules.py
 (clean() on furniture snippets) test the layers one by one; here the whole analysis
 (analyse_bytes, what a worker runs) gets hostile text in every encoding."""
 import json
@@ -26,13 +26,13 @@ from typer.testing import CliRunner
 from conftest import SAMPLE
 
 from ipcorpus.analysis import analyse_bytes
+from ipcorpus.clean.rules import make_ruleset
 from ipcorpus.cli import app
-from ipcorpus.document import document_from_bytes
 from ipcorpus.errors import InputError
-from ipcorpus.html_source import decode_page
 from ipcorpus.models import Analysis, ArticleStance
-from ipcorpus.noise.rules import make_ruleset
-from ipcorpus.source import decode, split_lines
+from ipcorpus.read.document import document_from_bytes
+from ipcorpus.read.html_page import decode_page
+from ipcorpus.read.source import decode, split_lines
 
 RULES = make_ruleset(None)
 SAMPLE_FILES = sorted(p for p in SAMPLE.rglob("*") if p.is_file() and p.suffix in (".txt", ".md")

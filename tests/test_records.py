@@ -8,10 +8,10 @@ import pytest
 from conftest import SAMPLE
 
 from ipcorpus.analysis import analyse_bytes, article_units, drop_recurring
-from ipcorpus.document import document_from_bytes
+from ipcorpus.clean.lines import clean
 from ipcorpus.index import Store, pack_analysis, pack_stance, unpack, unpack_analysis, unpack_stance
 from ipcorpus.models import Analysis, ArticleStance, Evidence, FileRow, Meta, side_score
-from ipcorpus.noise.clean import clean
+from ipcorpus.read.document import document_from_bytes
 
 
 # -- FileRow ----------------------------------------------------------------------

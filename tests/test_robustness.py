@@ -30,10 +30,10 @@ from conftest import SAMPLE
 
 from ipcorpus import pipeline
 from ipcorpus.analysis import analyse_bytes
+from ipcorpus.clean.rules import make_ruleset
 from ipcorpus.index import unpack
-from ipcorpus.noise.rules import make_ruleset
 from ipcorpus.pipeline import Options, run
-from ipcorpus.source import DEFAULT_PATTERNS, decode, iter_paths, split_lines
+from ipcorpus.read.source import DEFAULT_PATTERNS, decode, iter_paths, split_lines
 
 PY = sys.executable
 ERROR = re.compile(r"^ipcorpus: error: \S")

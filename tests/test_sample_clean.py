@@ -1,8 +1,8 @@
 """Cleaning the sample corpus: every article line kept, every noise line dropped."""
 from conftest import SAMPLE, ranges
 
-from ipcorpus.document import load_document
-from ipcorpus.noise.clean import clean
+from ipcorpus.clean.lines import clean
+from ipcorpus.read.document import load_document
 
 
 def test_every_body_line_kept_and_noise_dropped(sample_gold):

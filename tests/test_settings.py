@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
+from ipcorpus.clean.examples import PROSE, TITLE
 from ipcorpus.cli import app
-from ipcorpus.noise.examples import PROSE, TITLE
 
 SPONSOR = "本栏目由某某汽车独家赞助"
 URL = "https://example.com/articles/matrix-2025"
@@ -128,6 +128,8 @@ BAD_SETTINGS = [
     ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nexamples_at = "end"\n',
      ["'x'", "examples_at", "middle, top, bottom"]),
     ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nkeeps = [3]\n', ["'x' keeps", "list of strings"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\ncta = "yes"\n', ["'x'", "cta must be true or false"]),
+    ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nshadowed_by = [1]\n', ["'x' shadowed_by", "list of strings"]),
     ('[[clean.rule]]\nname = "x"\npatterns = ["^x$"]\nexample = ["x"]\n', ["'x'", "unknown key 'example'",
                                                                            "examples, examples_at, keeps"]),
     ('[clean]\nkeep_rules = ["nope"]\n', ["clean.keep_rules", "unknown rule 'nope'"]),

@@ -8,9 +8,9 @@ from hypothesis import assume, given, settings, strategies as st
 
 from conftest import SAMPLE
 
-from ipcorpus.document import load_document
 from ipcorpus.errors import InputError, IpcorpusError
-from ipcorpus.source import decode, iter_paths, read_bytes, split_lines
+from ipcorpus.read.document import load_document
+from ipcorpus.read.source import decode, iter_paths, read_bytes, split_lines
 
 # A paragraph in traditional script: every character exists in both GB18030 and Big5.
 TRAD = ("小米需要一道防火牆：別讓雷軍一個人扛住整個品牌。創始人個人IP與賬號矩陣的關係，"
@@ -229,7 +229,7 @@ def test_utf8_with_one_bad_byte_counts_damage():
 
 
 def _doc(data):
-    from ipcorpus.document import document_from_bytes
+    from ipcorpus.read.document import document_from_bytes
     return document_from_bytes("x.txt", data)
 
 
@@ -287,7 +287,7 @@ def test_line_numbers_match_an_editor(tmp_path):
 def test_a_utf16_bom_before_a_nul_is_not_taken_for_utf32():
     """FF FE 00 00 opens UTF-32 LE, and also UTF-16 LE text whose first character is
     NUL: the UTF-32 reading must decode whole, else it is UTF-16."""
-    from ipcorpus.source import decode
+    from ipcorpus.read.source import decode
     data = "\ufeff\x00\n0".encode("utf-16-le")
     got = decode(data)
     assert got.encoding == "utf-16" and got.text == "\x00\n0"

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import DATA, REAL, ROOT, SAMPLE, ranges
 
-from ipcorpus.document import load_document
-from ipcorpus.noise.clean import clean
+from ipcorpus.clean.lines import clean
+from ipcorpus.read.document import load_document
 from ipcorpus.sentences import units
 from ipcorpus.stance.aggregate import ARGUED, explain, stance_of
 from ipcorpus.stance.lexicon import get_lexicon

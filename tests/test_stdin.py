@@ -15,7 +15,7 @@ from conftest import DATA, SAMPLE
 
 from ipcorpus.cli import app
 from ipcorpus.errors import InputError
-from ipcorpus.source import read_stdin
+from ipcorpus.read.source import read_stdin
 
 ARTICLE = "36kr/tesla_musk_x_account.txt"
 

@@ -25,9 +25,9 @@ import sys
 from dataclasses import dataclass, field
 
 from ipcorpus.analysis import analyse_bytes
-from ipcorpus.html_source import decode_page, is_html
-from ipcorpus.noise.text import bare
-from ipcorpus.normalize import normalize_lines
+from ipcorpus.clean.text import bare
+from ipcorpus.read.html_page import decode_page, is_html
+from ipcorpus.read.normalize import normalize_lines
 
 _UNSEEN = {"html-script", "html-style", "html-svg", "html-noscript", "html-template", "html-hidden", "html-comment"}
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")

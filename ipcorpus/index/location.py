@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ipcorpus.diskcache import user_cache_dir
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.remote import is_url
+from ipcorpus.read.remote import is_url
 
 CONFIG_NAME = "ipcorpus.toml"     # a corpus's settings (config.py); its folder is the corpus root
 

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ipcorpus import diskcache, linear
+from ipcorpus import diskcache, patterns as linear
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.memo import Memory
 from ipcorpus.stance.scan import compact, trie_regex
@@ -145,7 +145,7 @@ class Lexicon:
                 raise IpcorpusError(f"lexicon pattern {pat!r}: {e}") from None
             except linear.UnsafePattern as e:
                 raise IpcorpusError(f"lexicon pattern '{pat}' refused: {e}") from None
-        from ipcorpus.required import required_sets
+        from ipcorpus.patterns.prefilter import required_sets
         self.pattern_needs = list(required_sets([rx.pattern for rx, _, _ in self.compiled_patterns]))
         self.entity_of = {compact(a): name for name, aliases in self.entities.items() for a in aliases}
         self.entity_regex = trie_regex(self.entity_of)
