@@ -7,9 +7,9 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus import pipeline
+from ipcorpus.corpus import pipeline
+from ipcorpus.corpus.pipeline import Options, run
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.pipeline import Options, run
 
 GOOD = "netease/xiaomi_ip_firewall.txt"
 ARTICLE = ("小米需要一道防火墙，别让雷军一个人扛住整个品牌。\n"

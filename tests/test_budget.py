@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from ipcorpus import budget, pipeline
+from ipcorpus import budget
 from ipcorpus.budget import Overtime, time_limit
+from ipcorpus.corpus import pipeline
 
 PY = sys.executable
 ARTICLE = "标题{}\n\n这是一段正文，讲的是创始人IP与账号矩阵，第{}篇。\n"

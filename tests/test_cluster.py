@@ -217,9 +217,9 @@ def test_memory_urls_are_read_by_the_workers(client, address, tmp_path, capsys):
     assert [f.status for f in again.run.files] == ["unchanged"] * 20
     assert list(again.stances()) == got
     # check reads URLs as it reads files (here, in this process), and cites the URL.
-    import ipcorpus.check as chk
+    import ipcorpus.check.run as chk
     from ipcorpus.api import make_options
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
     capsys.readouterr()
     opts = make_options(["memory://mcorpus"], db=str(tmp_path / "m.sqlite"))
     assert chk.command(["memory://mcorpus"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0

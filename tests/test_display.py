@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from conftest import DATA, SAMPLE
 
-from ipcorpus import output, pipeline
-from ipcorpus.cli import app
-from ipcorpus.output import Out, configure
+from ipcorpus.commands import output
+from ipcorpus.commands.cli import app
+from ipcorpus.commands.output import Out, configure
+from ipcorpus.corpus import pipeline
 from ipcorpus.progress import Progress
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")      # SGR: colour and bold, not cursor movement

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 
-from ipcorpus.analysis import analyse_bytes
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
 from ipcorpus.html_source import MAX_LINE, decode_page
 from ipcorpus.noise.clean import clean

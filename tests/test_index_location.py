@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import parse_show
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.index import Store, default_db_path, location as store_location, user_cache_dir
 from ipcorpus.noise.examples import PROSE, TITLE
 

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLE, SHARED
 
-from ipcorpus import check, linear, linear_tables
-from ipcorpus.analysis import analyse_bytes
+from ipcorpus import linear, linear_tables
+from ipcorpus.check import run as check
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
 from ipcorpus.noise import meta, text as text_mod
 from ipcorpus.noise.rules import builtin_packs, make_ruleset

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.document import document_from_bytes
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.noise.clean import clean

@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLE
 
-from ipcorpus.analysis import analyse_bytes
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
 from ipcorpus.errors import InputError
 from ipcorpus.html_source import decode_page

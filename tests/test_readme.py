@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 
-from ipcorpus import check as chk
-from ipcorpus.cli import app
-from ipcorpus.output import FORMATS
+from ipcorpus.check import run as chk
+from ipcorpus.commands.cli import app
+from ipcorpus.commands.output import FORMATS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 GROUP = get_command(app)

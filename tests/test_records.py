@@ -7,7 +7,7 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus.analysis import analyse_bytes, article_units, drop_recurring
+from ipcorpus.corpus.analysis import analyse_bytes, article_units, drop_recurring
 from ipcorpus.document import document_from_bytes
 from ipcorpus.index import Store, pack_analysis, pack_stance, unpack, unpack_analysis, unpack_stance
 from ipcorpus.models import Analysis, ArticleStance, Evidence, FileRow, Meta, side_score

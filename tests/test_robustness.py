@@ -28,11 +28,11 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus import pipeline
-from ipcorpus.analysis import analyse_bytes
+from ipcorpus.corpus import pipeline
+from ipcorpus.corpus.analysis import analyse_bytes
+from ipcorpus.corpus.pipeline import Options, run
 from ipcorpus.index import unpack
 from ipcorpus.noise.rules import make_ruleset
-from ipcorpus.pipeline import Options, run
 from ipcorpus.source import DEFAULT_PATTERNS, decode, iter_paths, split_lines
 
 PY = sys.executable
@@ -890,7 +890,7 @@ def _refused_cases():
 def test_every_refused_value_is_one_error_line(fuzz_ws, monkeypatch, cmd, opt, bad):
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     monkeypatch.chdir(fuzz_ws)
     held = tree_digest(fuzz_ws / "c")
     pos = {"show": ["c/a.txt:3"], "rules": []}.get(cmd, ["c/a.txt"])

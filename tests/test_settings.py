@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.noise.examples import PROSE, TITLE
 
 SPONSOR = "本栏目由某某汽车独家赞助"

@@ -88,7 +88,7 @@ def invoke(args: list[str]):
     """Run the CLI in-process; return the click Result."""
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     return CliRunner(env=ENV).invoke(app, args)
 
 
@@ -136,13 +136,13 @@ def check_run(fmt: str):
     (beside a copy of tests/data/bad named bad); the click Result."""
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     return CliRunner().invoke(app, ["check", "bad", "--no-cache", "--format", fmt])
 
 
 def generate_check() -> dict[str, str]:
     """Every check golden (check.FORMAT), computed beside a fresh copy of tests/data/bad."""
-    from ipcorpus.check import FORMATS
+    from ipcorpus.check.run import FORMATS
     with tempfile.TemporaryDirectory(prefix="ipcorpus-golden-check-") as tmp:
         shutil.copytree(BAD, Path(tmp) / "bad")
         with _in_dir(Path(tmp)):

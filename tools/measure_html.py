@@ -24,7 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from ipcorpus.analysis import analyse_bytes
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.html_source import decode_page, is_html
 from ipcorpus.noise.text import bare
 from ipcorpus.normalize import normalize_lines

@@ -28,10 +28,10 @@ from urllib.parse import quote
 
 from ipcorpus import __version__
 from ipcorpus.atomic import write_atomic
+from ipcorpus.commands.output import Out, safe_path
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.normalize import _CJK, _LOST_Q, _TONES  # the normalizer's own character classes
-from ipcorpus.output import Out, safe_path
 from ipcorpus.source import STDIN
 
 FORMATS = ("text", "json", "jsonl", "github", "sarif")
@@ -198,7 +198,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
 
     readable = _readable(files, limit, report, settings)
 
-    from ipcorpus.pipeline import PARALLEL_MIN
+    from ipcorpus.corpus.pipeline import PARALLEL_MIN
     store = None
     if need_stance or len(readable) >= PARALLEL_MIN:
         docs, store = _through_pipeline(readable, opts, report, settings, progress)
@@ -270,7 +270,7 @@ def _refused(report: Report, settings: Settings, path: str, error: str):
 def _in_process(files, opts, db, report, settings):
     """Few files: stored analyses where the content is indexed, the rest analysed here
     without stance scoring and not stored."""
-    from ipcorpus.analysis import analyse_bytes, content_hash
+    from ipcorpus.corpus.analysis import analyse_bytes, content_hash
     from ipcorpus.index import Store
     from ipcorpus.noise.rules import make_ruleset
     from ipcorpus.source import read_bytes
@@ -298,7 +298,7 @@ def _in_process(files, opts, db, report, settings):
 def _through_pipeline(files, opts, report, settings, progress):
     """Many files, or stance needed: the corpus run analyses (in parallel) and indexes
     what is new."""
-    from ipcorpus.pipeline import run
+    from ipcorpus.corpus.pipeline import run
     if not files:
         return [], None
     corpus = run(["-" if f == STDIN else f for f in files], opts, progress)
@@ -318,7 +318,7 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
     their analysis); only the sketch is kept of each."""
     if store is None:
         return [], 0
-    from ipcorpus.analysis import content_hash
+    from ipcorpus.corpus.analysis import content_hash
     from ipcorpus.source import read_bytes, stat_path
     docs: list[Sig | None] = []
     stale = 0
@@ -490,7 +490,7 @@ def _place(findings: list[Finding]):
 # -- reposts ----------------------------------------------------------------------
 def _grams(a: Analysis) -> frozenset:
     """The kept text's shingles, as `ipcorpus report` groups reposts by them."""
-    from ipcorpus.reposts import shingle_text, shingles
+    from ipcorpus.corpus.reposts import shingle_text, shingles
     return shingles(shingle_text(a.kept_text()))
 
 
@@ -514,7 +514,7 @@ class Sig:
 
 
 def signature(path: str, checked: bool, h: str, a: Analysis, load: Callable) -> Sig | None:
-    from ipcorpus.reposts import MIN_CHARS, shingle_text, shingles, sketch
+    from ipcorpus.corpus.reposts import MIN_CHARS, shingle_text, shingles, sketch
     text = shingle_text(a.kept_text())
     if len(text) < MIN_CHARS:
         return None
@@ -528,7 +528,7 @@ def reposts(sigs: list[Sig], settings: Settings) -> list[Finding]:
     then compared exactly). Between two checked files it goes on the later path in
     sorted order; against an indexed one, on the checked file. Only the checked
     files' candidates are compared, so one new file costs one query, not all pairs."""
-    from ipcorpus.reposts import BANDS, ROWS, THRESHOLD, jaccard
+    from ipcorpus.corpus.reposts import BANDS, ROWS, THRESHOLD, jaccard
     buckets: dict = {}
     by_hash: dict = {}
     for k, sg in enumerate(sigs):
@@ -760,7 +760,7 @@ def command(paths: list[str], opts, out: Out, fmt: str, settings: Settings, exit
         out.note(f"ipcorpus: note: {n}")
     if not report.files and not report.errors and changed_since is None:
         # Nothing to check is not a pass (rg's convention); no changed file is.
-        from ipcorpus.output import nothing_matched
+        from ipcorpus.commands.output import nothing_matched
         out.note(nothing_matched(paths, opts.patterns), always=True)
         return 1
     findings, accepted = report.findings, 0

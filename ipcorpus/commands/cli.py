@@ -29,7 +29,7 @@ def _display_params() -> list:
 
 def _take_display(ctx, reset: bool):
     """Apply the display options of this command (or the root) and hide them from its function."""
-    from ipcorpus.output import configure
+    from ipcorpus.commands.output import configure
     configure(ctx.params.pop("color", None), bool(ctx.params.pop("quiet", False)),
               int(ctx.params.pop("verbose", 0) or 0), reset=reset)
 
@@ -88,7 +88,7 @@ class Group(TyperGroup):
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_pipe()
-        from ipcorpus.output import configure
+        from ipcorpus.commands.output import configure
         configure(reset=True)            # one invocation's settings never reach the next (tests run many)
         sys.exit(code)
 
@@ -193,7 +193,7 @@ def _options(paths, db, no_cache, jobs, glob, config, keep_rule=None, drop_rule=
 def _list_files(paths, opts, out, files=None):
     """--list-files: the files the glob takes, one per line, as `rg --files` lists
     them; nothing taken is exit 1 with the usual note."""
-    from ipcorpus.output import nothing_matched
+    from ipcorpus.commands.output import nothing_matched
     from ipcorpus.source import iter_paths
     files = list(iter_paths(paths, opts.patterns)) if files is None else files
     if not files:
@@ -204,7 +204,7 @@ def _list_files(paths, opts, out, files=None):
 
 
 def _check_format(fmt: str, allowed=None):
-    from ipcorpus.output import FORMATS
+    from ipcorpus.commands.output import FORMATS
     allowed = allowed or FORMATS
     if fmt != "auto" and fmt not in allowed:
         raise IpcorpusError(f"unknown format '{fmt}' (choose from {', '.join(allowed)})")
@@ -225,7 +225,7 @@ def _warn_failed(corpus, paths, out) -> bool:
     time it fails; files that failed the same way in the runs before are one summary
     line (every one with -v). True when a file named on the command line failed: that
     is the error that ends the run (_finish)."""
-    from ipcorpus.output import DISPLAY
+    from ipcorpus.commands.output import DISPLAY
     from ipcorpus.source import STDIN
     explicit = {STDIN if p == "-" else p for p in paths if not os.path.isdir(p)}
     hard = False
@@ -247,14 +247,14 @@ def _warn_failed(corpus, paths, out) -> bool:
 
 def _require_files(corpus, paths, opts, out):
     """stance and clean on no file at all: say so and exit 1, printing nothing."""
-    from ipcorpus.output import nothing_matched
+    from ipcorpus.commands.output import nothing_matched
     if not corpus.files:
         out.note(nothing_matched(paths, opts.patterns), always=True)
         raise typer.Exit(1)
 
 
 def _show(p):
-    from ipcorpus.output import safe_path
+    from ipcorpus.commands.output import safe_path
     return safe_path(p)
 
 
@@ -275,8 +275,8 @@ def ingest(paths: list[str] = FilePathsArg, format: str = FormatOpt, db: str | N
            list_files: bool = ListFilesOpt, scheduler: str | None = SchedulerOpt):
     """Index articles (incrementally) and print a summary: files new / changed /
     unchanged / failed, encodings, scripts, lines and damaged lines."""
-    from ipcorpus.commands import ingest_summary
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import ingest_summary
     _check_format(format)
     if "-" in paths:
         raise IpcorpusError("ingest indexes files, and standard input (-) is none: give stance, clean, check "
@@ -287,7 +287,7 @@ def ingest(paths: list[str] = FilePathsArg, format: str = FormatOpt, db: str | N
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     if not corpus.files:
-        from ipcorpus.output import nothing_matched
+        from ipcorpus.commands.output import nothing_matched
         out.note(nothing_matched(paths, opts.patterns).replace("ipcorpus: ", "ipcorpus: warning: ", 1))
     ingest_summary(corpus, out)
     _finish(corpus, hard)
@@ -309,9 +309,9 @@ def clean(paths: list[str] = PathsArg,
           list_files: bool = ListFilesOpt, scheduler: str | None = SchedulerOpt):
     """Strip portal noise: the article alone, one line per kept line. Nothing is
     edited; every dropped line names the rule that dropped it."""
-    from ipcorpus.commands import clean_output
-    from ipcorpus.output import Out
-    _check_format(format, ("text",) + __import__("ipcorpus.output", fromlist=["FORMATS"]).FORMATS)
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import clean_output
+    _check_format(format, ("text",) + __import__("ipcorpus.commands.output", fromlist=["FORMATS"]).FORMATS)
     out = Out("tsv" if format == "text" else format)
     opts = _options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, None, scheduler)
     if list_files:
@@ -348,8 +348,8 @@ def stance(paths: list[str] = PathsArg,
            scheduler: str | None = SchedulerOpt):
     """Stance per article: founder-ip, matrix, mixed or neutral, with a score in
     [-1, 1] (positive leans founder-IP) and evidence cited as path:line."""
-    from ipcorpus.commands import LABELS, SORTS, stance_output
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import LABELS, SORTS, stance_output
     _check_format(format)
     for lb in label or ():
         if lb not in LABELS:
@@ -366,14 +366,14 @@ def stance(paths: list[str] = PathsArg,
         _list_files(paths, opts, out)
     corpus, hard = _run(paths, opts, out)
     _require_files(corpus, paths, opts, out)
-    from ipcorpus.commands import stance_docs, stance_pieces
-    from ipcorpus.results import render
+    from ipcorpus.commands.stance_tables import stance_docs, stance_pieces
+    from ipcorpus.index.output_cache import render
     labels = tuple(label or ())
     docs = stance_docs(corpus, labels, sort, limit) if by is None else None
     if explain:
         if by is not None or evidence:
             raise IpcorpusError("--explain goes with neither --by nor --evidence")
-        from ipcorpus.commands import stance_explain_output
+        from ipcorpus.commands.stance_tables import stance_explain_output
         stance_explain_output(corpus, out, labels, docs)
         _finish(corpus, hard)
         return
@@ -392,8 +392,8 @@ def rules(format: str = FormatOpt, config: str | None = ConfigOpt,
                                          "a line per failure, exit 1 if any fails.")):
     """List the cleaning rules: name, family, pack, whether on by default, what it drops;
     with --test, run every rule's examples and keeps."""
-    from ipcorpus.commands import rules_output, rules_test_output
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import rules_output, rules_test_output
     _check_format(format)
     if test:
         if format != "auto":
@@ -414,8 +414,8 @@ def show(citation: str = typer.Argument(..., metavar="PATH:LINE",
     """Print a cited line with line numbers; dropped lines are marked with their rule.
     A citation of standard input (<stdin>:LINE, or -:LINE after --) reads the article
     piped in again."""
-    from ipcorpus.commands import show_output
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import show_output
     out = Out("tsv")
     show_output(citation, context, normalized, out,
                 lambda path: _options([path], db, no_cache, 1, None, config, keep_rule, drop_rule))
@@ -442,7 +442,7 @@ def report(paths: list[str] = PathsArg,
     reposts, breakdowns by source, portal, month and entity, the strongest voices per
     side with citations and keywords, and the corpus health. tsv/csv give every figure
     as `section key metric value` rows."""
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
     from ipcorpus.report import compute, render, write_html
     _check_format(format)
     if html == "-" and format != "auto":
@@ -453,10 +453,10 @@ def report(paths: list[str] = PathsArg,
     if list_files:
         _list_files(paths, opts, out)
     if html:
-        from ipcorpus.outfile import check_target
+        from ipcorpus.commands.outfile import check_target
         check_target(html, "html", paths, opts.patterns, force)
     corpus, hard = _run(paths, opts, out)
-    from ipcorpus.results import figures
+    from ipcorpus.index.output_cache import figures
     data = figures(corpus, "report", {"paths": [_show(p) for p in paths], "top": top, "keywords": keywords},
                    lambda: compute(corpus, paths, top=top, keywords=keywords))
     if html:
@@ -509,8 +509,8 @@ def check(paths: list[str] | None = typer.Argument(
     left in the text, reposts. One finding per line on stdout, a summary on stderr.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
     cannot be read. Codes: see README.md."""
-    from ipcorpus import check as chk
-    from ipcorpus.output import Out
+    from ipcorpus.check import run as chk
+    from ipcorpus.commands.output import Out
     _check_format(format, chk.FORMATS)
     settings = chk.Settings(fail_on=fail_on, select=tuple(select or ()), ignore=tuple(ignore or ()),
                             require_stance=require_stance, max_size=chk.parse_size(max_size))
@@ -519,7 +519,7 @@ def check(paths: list[str] | None = typer.Argument(
     if list_files:
         _check_list_files(paths, opts, changed_since)
     if write_baseline:
-        from ipcorpus.outfile import check_target
+        from ipcorpus.commands.outfile import check_target
         check_target(write_baseline, "baseline", paths, opts.patterns, force)
     raise typer.Exit(chk.command(paths, opts, Out(format), format, settings, exit_zero=exit_zero,
                                  changed_since=changed_since, baseline=baseline, write_to=write_baseline,
@@ -528,11 +528,11 @@ def check(paths: list[str] | None = typer.Argument(
 
 def _check_list_files(paths, opts, changed_since):
     """check --list-files: with --changed-since, only the changed files (none is a pass)."""
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
     out = Out("tsv")
     if changed_since is None:
         _list_files(paths, opts, out)
-    from ipcorpus.check import changed_files
+    from ipcorpus.check.run import changed_files
     files = changed_files(changed_since, paths, opts.patterns)
     if not files:
         out.note(f"ipcorpus: note: no article files added or modified since {changed_since}")
@@ -551,9 +551,9 @@ def config_(ctx: typer.Context, paths: list[str] | None = typer.Argument(
     """The settings a command on these paths would use, and where each came from:
     default, the ipcorpus.toml found at or above them (or named with --config), or the
     command line. Nothing is read or written."""
-    from ipcorpus.commands import config_output
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import config_output
     from ipcorpus.config import resolve
-    from ipcorpus.output import Out
     _check_format(format)
     out = Out(format)
     paths = list(paths or ["."])

@@ -7,9 +7,9 @@ import re
 import textwrap
 from collections import Counter
 
+from ipcorpus.commands.output import Out, safe_path
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.models import cite, side_score
-from ipcorpus.output import Out, safe_path
 
 LABELS = ("founder-ip", "matrix", "mixed", "neutral")
 SORTS = ("path", "label", "score", "date")
@@ -136,9 +136,9 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
     it suspect and why it was kept (the rules that match it and what held them off):
     short, list-like, link-like lines, those after the last paragraph, and any kept
     line that a rule matches."""
+    from ipcorpus.corpus.pipeline import _rules
     from ipcorpus.noise.rules import held_off
     from ipcorpus.noise.text import is_prose
-    from ipcorpus.pipeline import _rules
     rules = _rules(corpus.options)
     rows = []
     for f in docs:
@@ -254,7 +254,7 @@ def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=(), docs: list | N
             r = rec(f)
             return textwrap.indent(json.dumps(r, ensure_ascii=False, indent=2), "  ") if r else ""
         return docs, json_piece, _json_array
-    from ipcorpus.output import table_body, table_head
+    from ipcorpus.commands.output import table_body, table_head
     cols = _EVIDENCE_COLS if evidence else _STANCE_COLS
 
     def piece(f):
@@ -298,7 +298,7 @@ def stance_explain_output(corpus, out: Out, labels=(), docs: list | None = None)
     every sentence that carries a target, with whether it counted: `on-question` (on the
     question, in the author's voice), `quoted` (someone else's words) or
     `off-question` (a person's IP with no company behind it, a matrix for traffic …)."""
-    from ipcorpus.analysis import article_units, cited
+    from ipcorpus.corpus.analysis import article_units, cited
     from ipcorpus.stance.aggregate import explain
     from ipcorpus.stance.lexicon import get_lexicon
     lex = get_lexicon(tuple(corpus.options.lexicons))
@@ -419,7 +419,7 @@ def _unescaped(path: str) -> str:
 
 
 def show_output(citation: str, context: int, normalized: bool, out: Out, make_options):
-    from ipcorpus.pipeline import run
+    from ipcorpus.corpus.pipeline import run
     from ipcorpus.source import STDIN
     path, a, b = parse_citation(citation)
     if not os.path.exists(path) and "\\x" in path and os.path.exists(_unescaped(path)):

@@ -20,7 +20,7 @@ import socket
 import uuid
 from collections import deque
 
-from ipcorpus import pipeline
+from ipcorpus.corpus import pipeline
 from ipcorpus.errors import IpcorpusError
 
 CONNECT_SECONDS = 10.0       # to reach the scheduler and see a worker (IPCORPUS_SCHEDULER_TIMEOUT)

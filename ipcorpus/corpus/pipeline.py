@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipcorpus import ANALYSER_VERSION
-from ipcorpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
 from ipcorpus.budget import DEFAULT_SECONDS, REASON, Overtime, for_size, reason, time_limit
+from ipcorpus.corpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
+from ipcorpus.corpus.furniture import learn, relearn
 from ipcorpus.errors import InputError, IpcorpusError
 from ipcorpus.index import Store, default_db_path, pack_analysis, pack_stance, unpack_analysis, unpack_stance
-from ipcorpus.learn import learn, relearn
 from ipcorpus.models import Analysis, ArticleStance, FileRow
 from ipcorpus.remote import is_url
 from ipcorpus.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths, read_bytes, read_stdin, stat_path
@@ -57,13 +57,13 @@ class Options:
 
 _FINGERPRINTS: dict = {}
 # Top-level modules whose code decides results (noise/ and stance/ count whole).
-_ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py", "analysis.py",
-                     "models.py", "nlp.py", "learn.py", "required.py", "linear.py", "linear_tables.py", "memo.py",
+_ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py",
+                     "models.py", "nlp.py", "required.py", "linear.py", "linear_tables.py", "memo.py",
                      "remote.py", "html_source.py"}
 # Packages that decide no result: the brief's renderers, and the index that stores
 # results (its layout has its own SCHEMA_VERSION). Left out like the top-level
 # command modules.
-_NOT_DECIDING_PACKAGES = {"report", "index"}
+_NOT_DECIDING_PACKAGES = {"report", "index", "commands", "check"}
 
 
 def code_fingerprint(everything: bool = False) -> str:
@@ -73,7 +73,7 @@ def code_fingerprint(everything: bool = False) -> str:
     not throw the index away. With `everything`, the whole package: what decides
     a command's printed output (results.py)."""
     if everything not in _FINGERPRINTS:
-        root = Path(__file__).resolve().parent
+        root = Path(__file__).resolve().parent.parent
         h = hashlib.blake2b(digest_size=8)
         for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
             rel = p.relative_to(root)
@@ -374,7 +374,7 @@ def _same_stat(row, st) -> bool:
 def make_pool(opts: Options):
     """The executor of a run: this machine's process pool, or a Dask cluster's workers."""
     if opts.scheduler:
-        from ipcorpus.cluster import DaskPool
+        from ipcorpus.corpus.cluster import DaskPool
         return DaskPool(opts)
     return _Pool(opts)
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 
-from ipcorpus import diskcache, linear, memo
+from ipcorpus import linear, memo
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.index import user_cache as diskcache
 from ipcorpus.noise.fold import fold, fold_pattern, unfold
 from ipcorpus.noise.text import is_prose
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from ipcorpus.commands import LABELS
-from ipcorpus.output import Out
+from ipcorpus.commands.output import Out
+from ipcorpus.commands.stance_tables import LABELS
 from ipcorpus.report.common import (
     COLORS,
     SIDE_NAMES,

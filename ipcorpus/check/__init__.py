@@ -1,0 +1,1 @@
+"""`ipcorpus check`: the CI gate over articles."""
