@@ -77,9 +77,10 @@ def analyse_text(text: str, path: str = "<text>", keep_rules: Sequence[str] = ()
     """Clean and score one article given as text; `path` is what its citations name.
     Recurring furniture is a corpus's: a lone text has none (open a Corpus for it)."""
     from ipcorpus.corpus.analysis import analyse_bytes
-    from ipcorpus.corpus.pipeline import Options, _rules
+    from ipcorpus.corpus.pipeline import Options
+    from ipcorpus.corpus.workers import worker_rules
     opts = Options(keep_rules=tuple(keep_rules), drop_rules=tuple(drop_rules), lexicons=tuple(lexicons))
-    analysis, stance = analyse_bytes(path, text.encode("utf-8"), _rules(opts), opts.lexicons)
+    analysis, stance = analyse_bytes(path, text.encode("utf-8"), worker_rules(opts), opts.lexicons)
     assert stance is not None
     return Article(path, analysis, stance)
 

@@ -333,7 +333,7 @@ def indexed(tmp_path, monkeypatch):
 
 def test_new_file_against_the_index_is_the_only_one_analysed(indexed, monkeypatch):
     import ipcorpus.corpus.analysis
-    import ipcorpus.corpus.pipeline
+    import ipcorpus.corpus.workers
     calls = []
     real = ipcorpus.corpus.analysis.analyse_bytes
 
@@ -341,7 +341,7 @@ def test_new_file_against_the_index_is_the_only_one_analysed(indexed, monkeypatc
         calls.append((path, kw.get("with_stance", True)))
         return real(path, *args, **kw)
     monkeypatch.setattr(ipcorpus.corpus.analysis, "analyse_bytes", counting)
-    monkeypatch.setattr(ipcorpus.corpus.pipeline, "analyse_bytes", counting)
+    monkeypatch.setattr(ipcorpus.corpus.workers, "analyse_bytes", counting)
     r = invoke("corpus/new.txt")
     assert lines_of(r) == ["corpus/new.txt:5:1: W206 repost of corpus/repost_a_original.txt:6 "
                            "(94% of the kept text is the same)"]

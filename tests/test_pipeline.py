@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus.corpus import pipeline
+from ipcorpus.corpus import fingerprint, pipeline, take, workers
 from ipcorpus.corpus.pipeline import Options, run
 from ipcorpus.index import user_cache_dir
 
@@ -35,13 +35,13 @@ def make_corpus(root, names=SMALL):
 def spy(monkeypatch):
     """Count the documents analysed (in-process runs only)."""
     calls = []
-    real = pipeline.analyse_bytes
+    real = workers.analyse_bytes
 
     def counting(path, data, *args, **kwargs):
         calls.append(path)
         return real(path, data, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "analyse_bytes", counting)
+    monkeypatch.setattr(workers, "analyse_bytes", counting)
     return calls
 
 
@@ -148,8 +148,8 @@ def test_unchanged_files_are_not_even_read(tmp_path, monkeypatch):
     c = make_corpus(tmp_path / "c")
     run([str(c)], Options(jobs=1))
     reads = []
-    real = pipeline.read_bytes
-    monkeypatch.setattr(pipeline, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    real = take.read_bytes
+    monkeypatch.setattr(take, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
     run([str(c)], Options(jobs=1))
     assert reads == []
 
@@ -160,8 +160,8 @@ def test_touched_file_is_rehashed_not_reanalysed(tmp_path, spy, monkeypatch):
     target = c / SMALL[0]
     _bump_mtime(target)
     reads = []
-    real = pipeline.read_bytes
-    monkeypatch.setattr(pipeline, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    real = take.read_bytes
+    monkeypatch.setattr(take, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
     spy.clear()
     corpus = run([str(c)], Options(jobs=1))
     assert set(_status(corpus).values()) == {"unchanged"}
@@ -271,7 +271,7 @@ def test_read_failure_is_tried_again(tmp_path, monkeypatch):
 
 def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
     files = _sample_files()
-    n = pipeline.PARALLEL_MIN + 4
+    n = workers.PARALLEL_MIN + 4
     c = tmp_path / "c"
     for i in range(n):
         src = files[i % len(files)]
@@ -283,12 +283,12 @@ def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
         dst.write_bytes(data)
     pools = []
 
-    class Pool(pipeline.ProcessPoolExecutor):
+    class Pool(workers.ProcessPoolExecutor):
         def __init__(self, *a, **kw):
             pools.append(kw.get("max_workers"))
             super().__init__(*a, **kw)
 
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Pool)
     one = run([str(c)], Options(jobs=1, db=str(tmp_path / "one.sqlite")))
     assert pools == []
     many = run([str(c)], Options(jobs=2, db=str(tmp_path / "many.sqlite")))
@@ -321,12 +321,14 @@ def test_run_order_is_the_walk_order(tmp_path):
 def scored(monkeypatch):
     """Count the documents scored (in-process runs only)."""
     calls = []
-    real = pipeline.stance_record
+    real = workers.stance_record
 
     def counting(analysis, *args, **kwargs):
         calls.append(len(analysis.text))
         return real(analysis, *args, **kwargs)
 
+    # Scored by the workers' pass (_settle), or by Corpus.stance when that pass could not.
+    monkeypatch.setattr(workers, "stance_record", counting)
     monkeypatch.setattr(pipeline, "stance_record", counting)
     return calls
 
@@ -422,7 +424,7 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
     assert {v for (v,) in con.execute("SELECT DISTINCT version FROM linekeys")} == {third.version}
 
 
-PACKAGE = Path(pipeline.__file__).resolve().parent.parent
+PACKAGE = Path(fingerprint.__file__).resolve().parent.parent
 
 # What the index keeps is computed by analysis.py (each document's analysis and
 # stance) and learn.py (the recurring furniture); every module they import, at any
@@ -488,7 +490,7 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     imported = imported_files()
     # The index's package is imported for its user cache (NOT_DECIDING); it decides no analysis.
     needed = {f for f in imported if f.relative_to(PACKAGE).as_posix() not in NOT_DECIDING
-              and f.relative_to(PACKAGE).parts[0] not in pipeline._NOT_DECIDING_PACKAGES}
+              and f.relative_to(PACKAGE).parts[0] not in fingerprint._NOT_DECIDING_PACKAGES}
     assert {PACKAGE / m for m in ("corpus/analysis.py", "corpus/furniture.py", "required.py", "nlp.py",
                                   "noise/rules.py", "stance/score.py")} <= needed
     read = []
@@ -497,9 +499,9 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     def spy(self):
         read.append(self.resolve())
         return real(self)
-    monkeypatch.setattr(pipeline, "_FINGERPRINTS", {})
+    monkeypatch.setattr(fingerprint, "_FINGERPRINTS", {})
     monkeypatch.setattr(Path, "read_bytes", spy)
-    pipeline.code_fingerprint()
+    fingerprint.code_fingerprint()
     missing = sorted(f.relative_to(PACKAGE).as_posix() for f in needed - set(read))
     assert not missing, f"decide cached results but are not in pipeline._ANALYSIS_MODULES: {missing}"
     # How the brief is laid out, or how the index stores results, decides no analysis.
@@ -507,5 +509,5 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     assert not presenting, presenting
     # The exceptions are imported still (or they come off the list).
     assert {PACKAGE / m for m in NOT_DECIDING} <= imported
-    assert pipeline.code_fingerprint() != pipeline.code_fingerprint(everything=True)
+    assert fingerprint.code_fingerprint() != fingerprint.code_fingerprint(everything=True)
 

@@ -198,7 +198,7 @@ def check(paths: list[str], opts, settings: Settings, changed_since: str | None 
 
     readable = _readable(files, limit, report, settings)
 
-    from ipcorpus.corpus.pipeline import PARALLEL_MIN
+    from ipcorpus.corpus.workers import PARALLEL_MIN
     store = None
     if need_stance or len(readable) >= PARALLEL_MIN:
         docs, store = _through_pipeline(readable, opts, report, settings, progress)

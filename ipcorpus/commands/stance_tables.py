@@ -136,10 +136,10 @@ def _kept_output(corpus, out: Out, fmt: str, docs):
     it suspect and why it was kept (the rules that match it and what held them off):
     short, list-like, link-like lines, those after the last paragraph, and any kept
     line that a rule matches."""
-    from ipcorpus.corpus.pipeline import _rules
+    from ipcorpus.corpus.workers import worker_rules
     from ipcorpus.noise.rules import held_off
     from ipcorpus.noise.text import is_prose
-    rules = _rules(corpus.options)
+    rules = worker_rules(corpus.options)
     rows = []
     for f in docs:
         a = corpus.analysis(f)
