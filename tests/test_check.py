@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import update_golden as ug
 from conftest import DATA, ROOT
 
-from ipcorpus.check import run as chk
+from ipcorpus import check as chk
 from ipcorpus.commands.cli import app
 
 BAD = DATA / "bad"
@@ -403,5 +403,5 @@ def test_w201_half_width_question_marks_in_prose_are_not_lost_characters(text, l
     ("图片来自网络，如有侵权请联系删除", True),
 ])
 def test_w204_prose_that_mentions_copyright_is_not_a_disclaimer(text, notice):
-    from ipcorpus.check.run import _reads_like_disclaimer
+    from ipcorpus.check.decisions import _reads_like_disclaimer
     assert _reads_like_disclaimer(text) is notice

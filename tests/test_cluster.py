@@ -217,7 +217,7 @@ def test_memory_urls_are_read_by_the_workers(client, address, tmp_path, capsys):
     assert [f.status for f in again.run.files] == ["unchanged"] * 20
     assert list(again.stances()) == got
     # check reads URLs as it reads files (here, in this process), and cites the URL.
-    import ipcorpus.check.run as chk
+    import ipcorpus.check as chk
     from ipcorpus.api import make_options
     from ipcorpus.commands.output import Out
     capsys.readouterr()

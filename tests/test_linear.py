@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import SAMPLE, SHARED
 
 from ipcorpus import linear, linear_tables
-from ipcorpus.check import run as check
+from ipcorpus.check import decisions as check
 from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.document import document_from_bytes
 from ipcorpus.noise import meta, text as text_mod

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 
-from ipcorpus.check import run as chk
+from ipcorpus import check as chk
 from ipcorpus.commands.cli import app
 from ipcorpus.commands.output import FORMATS
 

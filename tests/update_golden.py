@@ -142,7 +142,7 @@ def check_run(fmt: str):
 
 def generate_check() -> dict[str, str]:
     """Every check golden (check.FORMAT), computed beside a fresh copy of tests/data/bad."""
-    from ipcorpus.check.run import FORMATS
+    from ipcorpus.check import FORMATS
     with tempfile.TemporaryDirectory(prefix="ipcorpus-golden-check-") as tmp:
         shutil.copytree(BAD, Path(tmp) / "bad")
         with _in_dir(Path(tmp)):

@@ -509,7 +509,7 @@ def check(paths: list[str] | None = typer.Argument(
     left in the text, reposts. One finding per line on stdout, a summary on stderr.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: usage error or a file that
     cannot be read. Codes: see README.md."""
-    from ipcorpus.check import run as chk
+    from ipcorpus import check as chk
     from ipcorpus.commands.output import Out
     _check_format(format, chk.FORMATS)
     settings = chk.Settings(fail_on=fail_on, select=tuple(select or ()), ignore=tuple(ignore or ()),
@@ -532,7 +532,7 @@ def _check_list_files(paths, opts, changed_since):
     out = Out("tsv")
     if changed_since is None:
         _list_files(paths, opts, out)
-    from ipcorpus.check.run import changed_files
+    from ipcorpus.check import changed_files
     files = changed_files(changed_since, paths, opts.patterns)
     if not files:
         out.note(f"ipcorpus: note: no article files added or modified since {changed_since}")
