@@ -270,11 +270,11 @@ def test_debug_changes_only_internal_errors(args, work):
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(cwd, monkeypatch):
-    import ipcorpus.commands.stance_tables
+    import ipcorpus.commands.rules_show
 
     def broken(*a, **k):
         raise ZeroDivisionError("boom")
-    monkeypatch.setattr(ipcorpus.commands.stance_tables, "rules_output", broken)
+    monkeypatch.setattr(ipcorpus.commands.rules_show, "rules_output", broken)
     res = cli("rules", code=2)
     one_error_line(res.stderr)
     assert "internal error: ZeroDivisionError: boom" in res.stderr
