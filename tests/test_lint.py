@@ -17,8 +17,6 @@ from conftest import ROOT
 DEBT = {
     ("ipcorpus/noise/clean.py", "_blocks"): 21,
     ("ipcorpus/noise/meta.py", "extract"): 18,
-    ("ipcorpus/corpus/reposts.py", "find_groups"): 16,
-    ("tests/data/make_sample_check.py", "check_entry"): 32,
 }
 
 
