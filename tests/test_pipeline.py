@@ -426,14 +426,10 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
 
 PACKAGE = Path(fingerprint.__file__).resolve().parent.parent
 
-# What the index keeps is computed by analysis.py (each document's analysis and
-# stance) and learn.py (the recurring furniture); every module they import, at any
-# depth and wherever the import stands, decides it, except these:
-NOT_DECIDING = {
-    "errors.py": "exception classes only",
-    "atomic.py": "writes a file whole or not at all (nlp.py's bucket file): how bytes are written, not which",
-    "index/user_cache.py": "a cache of derived data keyed by its whole input (parsed_toml is tomllib.loads)",
-}
+# What the index keeps is computed by corpus/analysis.py (each document's analysis and
+# stance) and corpus/furniture.py (the recurring furniture); every module they import,
+# at any depth and wherever the import stands, decides it, except those of the packages
+# fingerprint.NOT_DECIDING_PACKAGES names (the user cache in index/ is keyed by whole inputs).
 
 
 def _module_file(name: str) -> Path | None:
@@ -488,11 +484,11 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     # An edit to any module the analysis or the learning imports must make a new
     # analyser version, or an index would serve stale results.
     imported = imported_files()
-    # The index's package is imported for its user cache (NOT_DECIDING); it decides no analysis.
-    needed = {f for f in imported if f.relative_to(PACKAGE).as_posix() not in NOT_DECIDING
-              and f.relative_to(PACKAGE).parts[0] not in fingerprint._NOT_DECIDING_PACKAGES}
+    needed = {f for f in imported if fingerprint.decides(f.relative_to(PACKAGE))}
     assert {PACKAGE / m for m in ("corpus/analysis.py", "corpus/furniture.py", "required.py", "nlp.py",
                                   "noise/rules.py", "stance/score.py")} <= needed
+    # The user cache is imported, and left out by the package rule.
+    assert PACKAGE / "index/user_cache.py" in imported - needed
     read = []
     real = Path.read_bytes
 
@@ -503,11 +499,43 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", spy)
     fingerprint.code_fingerprint()
     missing = sorted(f.relative_to(PACKAGE).as_posix() for f in needed - set(read))
-    assert not missing, f"decide cached results but are not in pipeline._ANALYSIS_MODULES: {missing}"
-    # How the brief is laid out, or how the index stores results, decides no analysis.
-    presenting = [f for f in read if f.relative_to(PACKAGE).parts[0] in ("report", "index")]
+    assert not missing, f"decide cached results but are not fingerprinted: {missing}"
+    # How results are stored or printed decides no analysis.
+    presenting = [f for f in read if f.relative_to(PACKAGE).parts[0] in fingerprint.NOT_DECIDING_PACKAGES]
     assert not presenting, presenting
-    # The exceptions are imported still (or they come off the list).
-    assert {PACKAGE / m for m in NOT_DECIDING} <= imported
     assert fingerprint.code_fingerprint() != fingerprint.code_fingerprint(everything=True)
+
+
+@pytest.fixture(scope="module")
+def package_copy(tmp_path_factory):
+    """A copy of the package's source and data, to edit."""
+    root = tmp_path_factory.mktemp("fp") / "ipcorpus"
+    shutil.copytree(PACKAGE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+@pytest.mark.parametrize("rel, deciding", [
+    ("corpus/analysis.py", True), ("corpus/furniture.py", True), ("stance/score.py", True),
+    ("stance/lexicons/targets.toml", True), ("noise/rules.py", True), ("noise/packs/aggregator.toml", True),
+    ("normalize.py", True), ("models.py", True),
+    # a stage package added later counts without being listed
+    ("read/new_stage.py", True),
+    ("report/terminal.py", False), ("index/store.py", False), ("index/user_cache.py", False),
+    ("commands/cli.py", False), ("commands/output.py", False), ("check/run.py", False), ("check/new_format.py", False),
+])
+def test_an_edit_changes_the_fingerprint_only_in_a_deciding_package(package_copy, rel, deciding):
+    before, whole = fingerprint.digest(package_copy), fingerprint.digest(package_copy, everything=True)
+    f = package_copy / rel
+    old = f.read_bytes() if f.exists() else None
+    f.parent.mkdir(exist_ok=True)
+    f.write_bytes((old or b"") + b"\n# an edit\n")
+    try:
+        assert (fingerprint.digest(package_copy) != before) == deciding
+        assert fingerprint.digest(package_copy, everything=True) != whole
+    finally:
+        if old is None:
+            f.unlink()
+        else:
+            f.write_bytes(old)
+    assert fingerprint.digest(package_copy) == before
 

@@ -1,36 +1,46 @@
-"""The analyser's fingerprint: a digest of the code and data that decide results."""
+"""The analyser's fingerprint: a digest of the code and data that decide results, so
+that any change to them (an upgrade, a rule or lexicon edit) re-analyses instead of
+serving stale results from the index.
+
+The rule is over packages, not a list of files: every file of ipcorpus counts (the
+stage packages that read, clean and score articles, the corpus run, the shared
+top-level modules, a package added later) except those of the packages that only
+store or present results. Changing how results are stored or printed must not throw
+the index away; counting a module that decides nothing only costs one re-analysis."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from pathlib import Path, PurePath
+
+# The index stores results (its layout has its own SCHEMA_VERSION; its user cache is
+# keyed by each entry's whole input); report/, commands/ and check/ print them.
+NOT_DECIDING_PACKAGES = frozenset({"report", "index", "commands", "check"})
+PACKAGE = Path(__file__).resolve().parent.parent
 
 _FINGERPRINTS: dict = {}
-# Top-level modules whose code decides results (noise/ and stance/ count whole).
-_ANALYSIS_MODULES = {"__init__.py", "source.py", "normalize.py", "document.py", "sentences.py",
-                     "models.py", "nlp.py", "required.py", "linear.py", "linear_tables.py", "memo.py",
-                     "remote.py", "html_source.py"}
-# Packages that decide no result: the brief's renderers, and the index that stores
-# results (its layout has its own SCHEMA_VERSION). Left out like the top-level
-# command modules.
-_NOT_DECIDING_PACKAGES = {"report", "index", "commands", "check"}
+
+
+def decides(rel: PurePath) -> bool:
+    """Whether the package's file at `rel` (relative to the package) can change an analysis."""
+    return rel.parts[0] not in NOT_DECIDING_PACKAGES
 
 
 def code_fingerprint(everything: bool = False) -> str:
-    """A digest of the analyser's source and data files, so that any change to them
-    (an upgrade, a lexicon edit) re-analyses instead of serving stale results.
-    Rendering and command code is left out: changing how results are printed must
-    not throw the index away. With `everything`, the whole package: what decides
-    a command's printed output (results.py)."""
+    """The digest of this installation's deciding files (computed once per process).
+    With `everything`, of the whole package: what decides a command's printed output
+    (index/output_cache.py)."""
     if everything not in _FINGERPRINTS:
-        root = Path(__file__).resolve().parent.parent
-        h = hashlib.blake2b(digest_size=8)
-        for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
-            rel = p.relative_to(root)
-            presenting = (len(rel.parts) == 1 and rel.name not in _ANALYSIS_MODULES) or \
-                rel.parts[0] in _NOT_DECIDING_PACKAGES
-            if "__pycache__" in p.parts or (presenting and not everything):
-                continue
-            h.update(str(p.relative_to(root)).encode())
-            h.update(p.read_bytes())
-        _FINGERPRINTS[everything] = h.hexdigest()
+        _FINGERPRINTS[everything] = digest(PACKAGE, everything)
     return _FINGERPRINTS[everything]
+
+
+def digest(root: Path, everything: bool = False) -> str:
+    """The digest of the source and data files under the package folder `root`."""
+    h = hashlib.blake2b(digest_size=8)
+    for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
+        rel = p.relative_to(root)
+        if "__pycache__" in rel.parts or not (everything or decides(rel)):
+            continue
+        h.update(str(rel).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
