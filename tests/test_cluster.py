@@ -1,4 +1,4 @@
-"""--scheduler: the same analysis on a Dask cluster (cluster.py), against a
+"""--scheduler: the same analysis on a Dask cluster (corpus/cluster.py), against a
 LocalCluster of 2 worker processes started for this module: byte-identical output to
 a local run, a worker killed mid-run, an unreachable scheduler, Ctrl-C, memory://
 input read by the workers. Needs the `dask` extra, which `make test` installs."""

@@ -1,4 +1,4 @@
-"""Learned furniture (learn.py): brought up to date when documents come and go, with
+"""Learned furniture (corpus/furniture.py): brought up to date when documents come and go, with
 exactly the result of counting everything again."""
 import random
 

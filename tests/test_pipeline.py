@@ -467,7 +467,7 @@ def _imported(path: Path) -> set[str]:
 
 
 def imported_files() -> set[Path]:
-    """The files of analysis.py, learn.py and every ipcorpus module they import."""
+    """The files of corpus/analysis.py, corpus/furniture.py and every ipcorpus module they import."""
     seen: set[str] = set()
     todo = ["ipcorpus.corpus.analysis", "ipcorpus.corpus.furniture"]
     while todo:

@@ -1,4 +1,4 @@
-"""Printed results kept in the index (results.py): an unchanged corpus is answered
+"""Printed results kept in the index (index/output_cache.py): an unchanged corpus is answered
 with exactly what a fresh rendering prints, and anything that decides the output
 makes a new rendering."""
 import io

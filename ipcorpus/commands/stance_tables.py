@@ -74,7 +74,7 @@ def stance_docs(corpus, labels=(), sort: str | None = None, limit: int | None = 
 
 
 def stance_pieces(corpus, fmt: str, evidence: int = 0, labels=(), docs: list | None = None):
-    """The machine-format stance output as one piece per document (results.py):
+    """The machine-format stance output as one piece per document (index/output_cache.py):
     (documents, piece(document), assemble(pieces)); None for a terminal table.
     `docs`: the documents in the order to print (stance_docs), else all."""
     if fmt not in ("json", "jsonl", "tsv", "csv", "markdown"):
