@@ -148,9 +148,9 @@ def test_generated_corpus_identical_with_a_worker_killed_mid_run(address, client
 
 def _analysis_state(dask_scheduler=None):
     """(workers running an analysis task, the highest analysis task number queued)."""
-    keys = [str(k) for k in dask_scheduler.tasks if "-_analyse_job-" in str(k)]
+    keys = [str(k) for k in dask_scheduler.tasks if "-analyse_job-" in str(k)]
     busy = sorted({ts.processing_on.address for k, ts in dask_scheduler.tasks.items()
-                   if "-_analyse_job-" in str(k) and ts.processing_on is not None})
+                   if "-analyse_job-" in str(k) and ts.processing_on is not None})
     return busy, max((int(k.rsplit("-", 1)[1]) for k in keys), default=-1)
 
 
