@@ -363,7 +363,7 @@ class Bench:
         write_corpus(pages, [(*_as_page(rel, data, enc), "utf-8") for rel, data, enc in items[:n4]])
         new_files = items[n:]
         self.extra["code_fingerprint"] = subprocess.run(
-            [self.py, "-c", "from ipcorpus.pipeline import code_fingerprint as f; print(f())"],
+            [self.py, "-c", "from ipcorpus.corpus.fingerprint import code_fingerprint as f; print(f())"],
             env=self.env(self.tmp / "startup-cache"), capture_output=True, text=True).stdout.strip()
         encs: dict = {}
         for _, _, enc in items[:n]:

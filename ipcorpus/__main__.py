@@ -1,4 +1,4 @@
-from ipcorpus.cli import main
+from ipcorpus.commands.cli import main
 
 if __name__ == "__main__":
     main()

@@ -68,7 +68,7 @@ class Article:
 
     def record(self, evidence: int = 10) -> dict:
         """The article as `ipcorpus stance --format json` prints it."""
-        from ipcorpus.commands import stance_dict
+        from ipcorpus.commands.stance_tables import stance_dict
         return stance_dict(self.path, self.stance, evidence)
 
 
@@ -76,10 +76,11 @@ def analyse_text(text: str, path: str = "<text>", keep_rules: Sequence[str] = ()
                  lexicons: Sequence[str] = ()) -> Article:
     """Clean and score one article given as text; `path` is what its citations name.
     Recurring furniture is a corpus's: a lone text has none (open a Corpus for it)."""
-    from ipcorpus.analysis import analyse_bytes
-    from ipcorpus.pipeline import Options, _rules
+    from ipcorpus.corpus.analysis import analyse_bytes
+    from ipcorpus.corpus.pipeline import Options
+    from ipcorpus.corpus.workers import worker_rules
     opts = Options(keep_rules=tuple(keep_rules), drop_rules=tuple(drop_rules), lexicons=tuple(lexicons))
-    analysis, stance = analyse_bytes(path, text.encode("utf-8"), _rules(opts), opts.lexicons)
+    analysis, stance = analyse_bytes(path, text.encode("utf-8"), worker_rules(opts), opts.lexicons)
     assert stance is not None
     return Article(path, analysis, stance)
 
@@ -90,7 +91,7 @@ def make_options(paths: list[str], db: str | None = None, no_cache: bool = False
     """A run's pipeline.Options: the settings of the paths' ipcorpus.toml (or `config`),
     overridden by the arguments given (the command line's options)."""
     from ipcorpus.config import resolve
-    from ipcorpus.pipeline import Options
+    from ipcorpus.corpus.pipeline import Options
     s = resolve(paths, config, glob, keep_rules, drop_rules, lexicons)
     opts = Options(db=db, no_cache=no_cache, jobs=jobs, patterns=s.patterns, keep_rules=s.keep_rules,
                    drop_rules=s.drop_rules, user_rules=s.user_rules, lexicons=s.lexicons, scheduler=scheduler or None)
@@ -116,7 +117,7 @@ class Corpus:
         """Index the files and folders (local paths or fsspec URLs) incrementally, as
         every command does, with the settings of their ipcorpus.toml (or `config`);
         `options` (pipeline.Options) replaces all of that, as the CLI passes it."""
-        from ipcorpus.pipeline import run
+        from ipcorpus.corpus.pipeline import run
         paths = [paths] if isinstance(paths, str) else list(paths)
         if options is None:
             options = make_options(paths, db, no_cache, jobs, config=config, scheduler=scheduler)
@@ -136,7 +137,7 @@ class Corpus:
 
     def stances(self, evidence: int = 10) -> Iterator[dict]:
         """Each article's stance record, as `ipcorpus stance --format json` prints it."""
-        from ipcorpus.commands import stance_record
+        from ipcorpus.commands.stance_tables import stance_record
         for f in self.run.docs():
             yield stance_record(self.run, f, evidence)
 

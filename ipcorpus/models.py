@@ -149,7 +149,7 @@ class Analysis:
     verdicts: list[list[str]]
     meta: Meta
     outlet: str | None = None            # the portal that published it, when cleaning knows it
-    # For learning furniture over the corpus (learn.py): the keys (analysis.line_key) of its
+    # For learning furniture over the corpus (corpus/furniture.py): the keys (analysis.line_key) of its
     # short lines, sorted; the (key, line number) of each short kept line outside the article's
     # core, which is furniture if the corpus repeats it; the article's fingerprint, which its
     # copies share.

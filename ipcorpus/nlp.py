@@ -17,7 +17,7 @@ import struct
 import sys
 
 from ipcorpus.atomic import write_atomic
-from ipcorpus.diskcache import cache_folder
+from ipcorpus.index.user_cache import cache_folder
 
 _jieba = None
 _lazy: _Buckets | None = None

@@ -9,7 +9,7 @@ class Progress:
     SHOW_AFTER = 0.5   # seconds: short runs stay silent
 
     def __init__(self, err):
-        from ipcorpus.output import DISPLAY
+        from ipcorpus.commands.output import DISPLAY
         self.err = err
         self.total = 0
         self.done = 0
@@ -42,7 +42,7 @@ class Progress:
         if self.bar is None and time.monotonic() - self.start > self.SHOW_AFTER:
             from rich.progress import BarColumn, Progress as RichProgress, TaskProgressColumn, TimeRemainingColumn
 
-            from ipcorpus.output import console
+            from ipcorpus.commands.output import console
             self.bar = RichProgress("ingest", BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                                     console=console(self.err), transient=True)
             self.bar.start()

@@ -25,7 +25,7 @@ def test_package_exports_the_library():
 def test_stance_records_are_what_stance_json_prints(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     monkeypatch.chdir(ROOT)
     res = CliRunner().invoke(app, ["stance", "sample_corpus", "--format", "json", "--evidence", "3", "--no-cache"])
     assert res.exit_code == 0, res.output

@@ -7,9 +7,9 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus import pipeline
+from ipcorpus.corpus import pipeline, take, workers
+from ipcorpus.corpus.pipeline import Options, run
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.pipeline import Options, run
 
 GOOD = "netease/xiaomi_ip_firewall.txt"
 ARTICLE = ("小米需要一道防火墙，别让雷军一个人扛住整个品牌。\n"
@@ -193,14 +193,14 @@ def test_file_vanishes_after_listing(tmp_path, monkeypatch):
 
 def test_file_vanishes_between_stat_and_read(tmp_path, monkeypatch):
     root = corpus_with(tmp_path, {"ghost.txt": ARTICLE.encode("utf-8")})
-    real = pipeline.read_bytes
+    real = take.read_bytes
 
     def vanish(path, *a):
         if path.endswith("ghost.txt"):
             os.remove(path)
         return real(path, *a)
 
-    monkeypatch.setattr(pipeline, "read_bytes", vanish)
+    monkeypatch.setattr(take, "read_bytes", vanish)
     c = run([str(root)], Options(jobs=1))
     f = by_name(c)["ghost.txt"]
     assert f.status == "failed" and "vanished" in f.error
@@ -232,15 +232,15 @@ def test_one_bad_file_never_stops_the_run(tmp_path, monkeypatch, jobs):
     for i in range(4):
         files[f"ok{i}.txt"] = (ARTICLE + f"第{i}篇。\n").encode("utf-8")
     root = corpus_with(tmp_path, files)
-    real = pipeline.analyse_bytes
+    real = workers.analyse_bytes
 
     def explode(path, data, *a, **kw):
         if path.endswith("boom.txt"):
             raise RuntimeError("analyser bug")
         return real(path, data, *a, **kw)
 
-    monkeypatch.setattr(pipeline, "analyse_bytes", explode)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)      # jobs=2 goes through the pool
+    monkeypatch.setattr(workers, "analyse_bytes", explode)
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)      # jobs=2 goes through the pool
     c = run([str(root)], Options(jobs=jobs))
     got = by_name(c)
     assert {n for n, f in got.items() if not f.ok} == {"empty.txt", "blank.txt", "bin.txt", "boom.txt"}

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from ipcorpus import budget, pipeline
+from ipcorpus import budget
 from ipcorpus.budget import Overtime, time_limit
+from ipcorpus.corpus import pipeline, workers
 
 PY = sys.executable
 ARTICLE = "标题{}\n\n这是一段正文，讲的是创始人IP与账号矩阵，第{}篇。\n"
@@ -23,13 +24,13 @@ def _corpus(folder, names):
 @pytest.fixture
 def slow_analysis(monkeypatch):
     """The analysis of any file named slow*.txt takes 30 s unless interrupted."""
-    real = pipeline.analyse_bytes
+    real = workers.analyse_bytes
 
     def analyse(path, data, *args, **kw):
         if "slow" in path:
             time.sleep(30)
         return real(path, data, *args, **kw)
-    monkeypatch.setattr(pipeline, "analyse_bytes", analyse)
+    monkeypatch.setattr(workers, "analyse_bytes", analyse)
     return real
 
 
@@ -73,7 +74,7 @@ def test_a_file_past_its_budget_is_tried_again_next_run(tmp_path, slow_analysis,
     first = pipeline.run([str(folder)], opts)
     assert [f.error for f in first.failed()] == [budget.reason(0.5)]
     # Running out of time is no fault of the bytes: the next run analyses the file again.
-    monkeypatch.setattr(pipeline, "analyse_bytes", slow_analysis)
+    monkeypatch.setattr(workers, "analyse_bytes", slow_analysis)
     second = pipeline.run([str(folder)], pipeline.Options(db=opts.db, jobs=1, time_limit=60))
     assert not second.failed()
 

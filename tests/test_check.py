@@ -18,7 +18,7 @@ import update_golden as ug
 from conftest import DATA, ROOT
 
 from ipcorpus import check as chk
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 
 BAD = DATA / "bad"
 GOLDEN = ug.CHECK_GOLDEN
@@ -332,16 +332,16 @@ def indexed(tmp_path, monkeypatch):
 
 
 def test_new_file_against_the_index_is_the_only_one_analysed(indexed, monkeypatch):
-    import ipcorpus.analysis
-    import ipcorpus.pipeline
+    import ipcorpus.corpus.analysis
+    import ipcorpus.corpus.workers
     calls = []
-    real = ipcorpus.analysis.analyse_bytes
+    real = ipcorpus.corpus.analysis.analyse_bytes
 
     def counting(path, *args, **kw):
         calls.append((path, kw.get("with_stance", True)))
         return real(path, *args, **kw)
-    monkeypatch.setattr(ipcorpus.analysis, "analyse_bytes", counting)
-    monkeypatch.setattr(ipcorpus.pipeline, "analyse_bytes", counting)
+    monkeypatch.setattr(ipcorpus.corpus.analysis, "analyse_bytes", counting)
+    monkeypatch.setattr(ipcorpus.corpus.workers, "analyse_bytes", counting)
     r = invoke("corpus/new.txt")
     assert lines_of(r) == ["corpus/new.txt:5:1: W206 repost of corpus/repost_a_original.txt:6 "
                            "(94% of the kept text is the same)"]
@@ -366,7 +366,7 @@ def test_a_few_new_files_are_not_written_to_the_index(bad):
 def test_jieba_is_loaded_only_for_stance(indexed):
     probe = ("import atexit, sys\n"
              "atexit.register(lambda: sys.stderr.write('JIEBA=%s\\n' % ('jieba' in sys.modules)))\n"
-             "from ipcorpus.cli import main\n"
+             "from ipcorpus.commands.cli import main\n"
              "sys.argv = ['ipcorpus'] + sys.argv[1:]\n"
              "main()\n")
 
@@ -403,5 +403,5 @@ def test_w201_half_width_question_marks_in_prose_are_not_lost_characters(text, l
     ("图片来自网络，如有侵权请联系删除", True),
 ])
 def test_w204_prose_that_mentions_copyright_is_not_a_disclaimer(text, notice):
-    from ipcorpus.check import _reads_like_disclaimer
+    from ipcorpus.check.decisions import _reads_like_disclaimer
     assert _reads_like_disclaimer(text) is notice

@@ -208,7 +208,7 @@ def test_explain_kept_lists_suspect_kept_lines_with_why(tmp_path):
 
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     plug = ("如果你也在思考创始人IP和矩阵的问题，想了解更多品牌案例，欢迎关注我们的公众号品牌进化论，"
             "我们每周三都会更新一篇深度长文，和你一起讨论。")
     lines = spaced(TITLE, PROSE[0], "矩阵的代价", PROSE[1], PROSE[2], plug, "品牌观察室")
@@ -231,7 +231,7 @@ def test_explain_kept_lists_suspect_kept_lines_with_why(tmp_path):
 def test_kept_needs_explain(tmp_path):
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     (tmp_path / "a.txt").write_text("\n".join(spaced(TITLE, *PROSE)) + "\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["clean", str(tmp_path / "a.txt"), "--kept", "--no-cache"])
     assert res.exit_code != 0 and "--explain" in res.output

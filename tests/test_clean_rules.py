@@ -22,7 +22,7 @@ from ipcorpus.clean.examples import (
 )
 from ipcorpus.clean.lines import clean
 from ipcorpus.clean.rules import BUILTIN, builtin_packs, make_ruleset
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.read.document import document_from_bytes
 from ipcorpus.read.source import split_lines

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from conftest import SAMPLE, parse_show
 
 import ipcorpus
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 
 LABELS = {"founder-ip", "matrix", "mixed", "neutral"}
 CORPUS = "sample_corpus"           # the copy's folder name, relative to the working directory
@@ -82,7 +82,7 @@ def clean_json(*paths):
 _PROBE = """
 import io, json, sys
 from contextlib import redirect_stdout
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 out = []
 for args in json.loads(sys.argv[1]):
     buf = io.StringIO()
@@ -270,11 +270,11 @@ def test_debug_changes_only_internal_errors(args, work):
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(cwd, monkeypatch):
-    import ipcorpus.commands
+    import ipcorpus.commands.rules_show
 
     def broken(*a, **k):
         raise ZeroDivisionError("boom")
-    monkeypatch.setattr(ipcorpus.commands, "rules_output", broken)
+    monkeypatch.setattr(ipcorpus.commands.rules_show, "rules_output", broken)
     res = cli("rules", code=2)
     one_error_line(res.stderr)
     assert "internal error: ZeroDivisionError: boom" in res.stderr

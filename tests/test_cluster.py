@@ -1,4 +1,4 @@
-"""--scheduler: the same analysis on a Dask cluster (cluster.py), against a
+"""--scheduler: the same analysis on a Dask cluster (corpus/cluster.py), against a
 LocalCluster of 2 worker processes started for this module: byte-identical output to
 a local run, a worker killed mid-run, an unreachable scheduler, Ctrl-C, memory://
 input read by the workers. Needs the `dask` extra, which `make test` installs."""
@@ -148,9 +148,9 @@ def test_generated_corpus_identical_with_a_worker_killed_mid_run(address, client
 
 def _analysis_state(dask_scheduler=None):
     """(workers running an analysis task, the highest analysis task number queued)."""
-    keys = [str(k) for k in dask_scheduler.tasks if "-_analyse_job-" in str(k)]
+    keys = [str(k) for k in dask_scheduler.tasks if "-analyse_job-" in str(k)]
     busy = sorted({ts.processing_on.address for k, ts in dask_scheduler.tasks.items()
-                   if "-_analyse_job-" in str(k) and ts.processing_on is not None})
+                   if "-analyse_job-" in str(k) and ts.processing_on is not None})
     return busy, max((int(k.rsplit("-", 1)[1]) for k in keys), default=-1)
 
 
@@ -219,7 +219,7 @@ def test_memory_urls_are_read_by_the_workers(client, address, tmp_path, capsys):
     # check reads URLs as it reads files (here, in this process), and cites the URL.
     import ipcorpus.check as chk
     from ipcorpus.api import make_options
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
     capsys.readouterr()
     opts = make_options(["memory://mcorpus"], db=str(tmp_path / "m.sqlite"))
     assert chk.command(["memory://mcorpus"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0

@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 from typer.testing import CliRunner
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.config import RULE_KEYS
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.stance.lexicon import Lexicon, load_lexicon

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from conftest import DATA, SAMPLE
 
-from ipcorpus import output, pipeline
-from ipcorpus.cli import app
-from ipcorpus.output import Out, configure
+from ipcorpus.commands import output
+from ipcorpus.commands.cli import app
+from ipcorpus.commands.output import Out, configure
+from ipcorpus.corpus import pipeline, workers
 from ipcorpus.progress import Progress
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")      # SGR: colour and bold, not cursor movement
@@ -201,13 +202,13 @@ def test_the_progress_bar_reaches_its_end_only_when_the_run_does(tmp_path, monke
         else:
             seen["done"] += n
 
-    real = pipeline._stance_job
+    real = workers.stance_job
 
     def scoring(job):
         during.append((seen["done"], seen["total"]))
         return real(job)
 
-    monkeypatch.setattr(pipeline, "_stance_job", scoring)
+    monkeypatch.setattr(workers, "stance_job", scoring)
     pipeline.run([str(corpus)], pipeline.Options(no_cache=True, jobs=1), progress)
     assert during, "nothing was scored"
     assert all(done < total for done, total in during), during

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import ROOT
 
-from ipcorpus.analysis import analyse_bytes
 from ipcorpus.clean.lines import clean
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.read.document import document_from_bytes
 from ipcorpus.read.html_page import MAX_LINE, decode_page
 from ipcorpus.read.source import decode

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import parse_show
 
 from ipcorpus.clean.examples import PROSE, TITLE
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.index import Store, default_db_path, location as store_location, user_cache_dir
 
 FOOTER = "品牌观察室出品"

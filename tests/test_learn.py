@@ -1,4 +1,4 @@
-"""Learned furniture (learn.py): brought up to date when documents come and go, with
+"""Learned furniture (corpus/furniture.py): brought up to date when documents come and go, with
 exactly the result of counting everything again."""
 import random
 
@@ -6,8 +6,8 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus import learn as learn_mod
-from ipcorpus.pipeline import Options, run
+from ipcorpus.corpus import furniture as learn_mod
+from ipcorpus.corpus.pipeline import Options, run
 
 FURNITURE = ["品牌故事第三季", "扫一扫看更多行业观察", "本栏目由品牌周刊整理发布", "延伸阅读：十年品牌路"]
 

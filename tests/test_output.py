@@ -10,7 +10,7 @@ import pytest
 import update_golden as ug
 from conftest import SAMPLE
 
-from ipcorpus.output import Out, _cell, markdown_table
+from ipcorpus.commands.output import Out, _cell, markdown_table
 
 ANSI = re.compile(r"\x1b\[")
 STANCE_KEYS = ["path", "title", "source", "published", "label", "score", "confidence", "founder", "matrix",
@@ -216,7 +216,7 @@ def test_terminal_tables_never_cut_labels_or_scores(width, monkeypatch):
     """On any terminal width every label and score is printed whole (no `mixe`,
     no `-0.10`); a long citation folds onto a second line, and the title column is
     the one that gives way."""
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
     monkeypatch.setenv("COLUMNS", str(width))
     out = Out("table", "never")
     rows = [["sample_corpus/aggregator/xiaomi_shuanglun_qudong_a_very_long_name.txt:5", "founder-ip", -0.602,

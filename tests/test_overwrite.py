@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLE
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 
 FILES = ("36kr/tesla_musk_x_account.txt", "netease/gree_dongmingzhu_yilai.txt", "blog/chenou_wo_wei_ziji_daiyan.txt")
 

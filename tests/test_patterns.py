@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SAMPLE, SHARED
 
-from ipcorpus import check, patterns as linear
-from ipcorpus.analysis import analyse_bytes
+from ipcorpus import patterns as linear
+from ipcorpus.check import decisions as check
 from ipcorpus.clean import meta, text as text_mod
 from ipcorpus.clean.rules import builtin_packs, make_ruleset
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.patterns import charsets, tables as linear_tables
 from ipcorpus.read.document import document_from_bytes
 from ipcorpus.stance.lexicon import get_lexicon

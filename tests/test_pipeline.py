@@ -10,9 +10,9 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus import pipeline
+from ipcorpus.corpus import fingerprint, pipeline, take, workers
+from ipcorpus.corpus.pipeline import Options, run
 from ipcorpus.index import user_cache_dir
-from ipcorpus.pipeline import Options, run
 
 SMALL = ["netease/xiaomi_ip_firewall.txt", "sina/tesla_byd_liangzhong_biaoda.txt",
          "blog/chenou_wo_wei_ziji_daiyan.txt", "wechat/kos_yuangong_zhanghao.txt"]
@@ -35,13 +35,13 @@ def make_corpus(root, names=SMALL):
 def spy(monkeypatch):
     """Count the documents analysed (in-process runs only)."""
     calls = []
-    real = pipeline.analyse_bytes
+    real = workers.analyse_bytes
 
     def counting(path, data, *args, **kwargs):
         calls.append(path)
         return real(path, data, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "analyse_bytes", counting)
+    monkeypatch.setattr(workers, "analyse_bytes", counting)
     return calls
 
 
@@ -148,8 +148,8 @@ def test_unchanged_files_are_not_even_read(tmp_path, monkeypatch):
     c = make_corpus(tmp_path / "c")
     run([str(c)], Options(jobs=1))
     reads = []
-    real = pipeline.read_bytes
-    monkeypatch.setattr(pipeline, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    real = take.read_bytes
+    monkeypatch.setattr(take, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
     run([str(c)], Options(jobs=1))
     assert reads == []
 
@@ -160,8 +160,8 @@ def test_touched_file_is_rehashed_not_reanalysed(tmp_path, spy, monkeypatch):
     target = c / SMALL[0]
     _bump_mtime(target)
     reads = []
-    real = pipeline.read_bytes
-    monkeypatch.setattr(pipeline, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
+    real = take.read_bytes
+    monkeypatch.setattr(take, "read_bytes", lambda p, *a: reads.append(p) or real(p, *a))
     spy.clear()
     corpus = run([str(c)], Options(jobs=1))
     assert set(_status(corpus).values()) == {"unchanged"}
@@ -271,7 +271,7 @@ def test_read_failure_is_tried_again(tmp_path, monkeypatch):
 
 def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
     files = _sample_files()
-    n = pipeline.PARALLEL_MIN + 4
+    n = workers.PARALLEL_MIN + 4
     c = tmp_path / "c"
     for i in range(n):
         src = files[i % len(files)]
@@ -283,12 +283,12 @@ def test_one_process_and_many_give_identical_results(tmp_path, monkeypatch):
         dst.write_bytes(data)
     pools = []
 
-    class Pool(pipeline.ProcessPoolExecutor):
+    class Pool(workers.ProcessPoolExecutor):
         def __init__(self, *a, **kw):
             pools.append(kw.get("max_workers"))
             super().__init__(*a, **kw)
 
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Pool)
     one = run([str(c)], Options(jobs=1, db=str(tmp_path / "one.sqlite")))
     assert pools == []
     many = run([str(c)], Options(jobs=2, db=str(tmp_path / "many.sqlite")))
@@ -321,12 +321,14 @@ def test_run_order_is_the_walk_order(tmp_path):
 def scored(monkeypatch):
     """Count the documents scored (in-process runs only)."""
     calls = []
-    real = pipeline.stance_record
+    real = workers.stance_record
 
     def counting(analysis, *args, **kwargs):
         calls.append(len(analysis.text))
         return real(analysis, *args, **kwargs)
 
+    # Scored by the workers' pass (_settle), or by Corpus.stance when that pass could not.
+    monkeypatch.setattr(workers, "stance_record", counting)
     monkeypatch.setattr(pipeline, "stance_record", counting)
     return calls
 
@@ -422,16 +424,12 @@ def test_analyses_no_file_points_at_are_forgotten(tmp_path):
     assert {v for (v,) in con.execute("SELECT DISTINCT version FROM linekeys")} == {third.version}
 
 
-PACKAGE = Path(pipeline.__file__).resolve().parent
+PACKAGE = Path(fingerprint.__file__).resolve().parent.parent
 
-# What the index keeps is computed by analysis.py (each document's analysis and
-# stance) and learn.py (the recurring furniture); every module they import, at any
-# depth and wherever the import stands, decides it, except these:
-NOT_DECIDING = {
-    "errors.py": "exception classes only",
-    "atomic.py": "writes a file whole or not at all (nlp.py's bucket file): how bytes are written, not which",
-    "diskcache.py": "a cache of derived data keyed by its whole input (parsed_toml is tomllib.loads)",
-}
+# What the index keeps is computed by corpus/analysis.py (each document's analysis and
+# stance) and corpus/furniture.py (the recurring furniture); every module they import,
+# at any depth and wherever the import stands, decides it, except those of the packages
+# fingerprint.NOT_DECIDING_PACKAGES names (the user cache in index/ is keyed by whole inputs).
 
 
 def _module_file(name: str) -> Path | None:
@@ -469,9 +467,9 @@ def _imported(path: Path) -> set[str]:
 
 
 def imported_files() -> set[Path]:
-    """The files of analysis.py, learn.py and every ipcorpus module they import."""
+    """The files of corpus/analysis.py, corpus/furniture.py and every ipcorpus module they import."""
     seen: set[str] = set()
-    todo = ["ipcorpus.analysis", "ipcorpus.learn"]
+    todo = ["ipcorpus.corpus.analysis", "ipcorpus.corpus.furniture"]
     while todo:
         name = todo.pop()
         f = _module_file(name)
@@ -486,24 +484,58 @@ def test_the_code_that_decides_results_is_fingerprinted(monkeypatch):
     # An edit to any module the analysis or the learning imports must make a new
     # analyser version, or an index would serve stale results.
     imported = imported_files()
-    needed = {f for f in imported if f.relative_to(PACKAGE).as_posix() not in NOT_DECIDING}
-    assert {PACKAGE / m for m in ("analysis.py", "learn.py", "patterns/prefilter.py", "nlp.py", "clean/rules.py",
-                                  "stance/score.py")} <= needed
+    needed = {f for f in imported if fingerprint.decides(f.relative_to(PACKAGE))}
+    assert {PACKAGE / m for m in ("corpus/analysis.py", "corpus/furniture.py", "patterns/prefilter.py", "nlp.py",
+                                  "clean/rules.py", "stance/score.py")} <= needed
+    # The user cache is imported, and left out by the package rule.
+    assert PACKAGE / "index/user_cache.py" in imported - needed
     read = []
     real = Path.read_bytes
 
     def spy(self):
         read.append(self.resolve())
         return real(self)
-    monkeypatch.setattr(pipeline, "_FINGERPRINTS", {})
+    monkeypatch.setattr(fingerprint, "_FINGERPRINTS", {})
     monkeypatch.setattr(Path, "read_bytes", spy)
-    pipeline.code_fingerprint()
+    fingerprint.code_fingerprint()
     missing = sorted(f.relative_to(PACKAGE).as_posix() for f in needed - set(read))
-    assert not missing, f"decide cached results but are not in pipeline._ANALYSIS_MODULES: {missing}"
-    # How the brief is laid out, or how the index stores results, decides no analysis.
-    presenting = [f for f in read if f.relative_to(PACKAGE).parts[0] in ("report", "index")]
+    assert not missing, f"decide cached results but are not fingerprinted: {missing}"
+    # How results are stored or printed decides no analysis.
+    presenting = [f for f in read if f.relative_to(PACKAGE).parts[0] in fingerprint.NOT_DECIDING_PACKAGES]
     assert not presenting, presenting
-    # The exceptions are imported still (or they come off the list).
-    assert {PACKAGE / m for m in NOT_DECIDING} <= imported
-    assert pipeline.code_fingerprint() != pipeline.code_fingerprint(everything=True)
+    assert fingerprint.code_fingerprint() != fingerprint.code_fingerprint(everything=True)
+
+
+@pytest.fixture(scope="module")
+def package_copy(tmp_path_factory):
+    """A copy of the package's source and data, to edit."""
+    root = tmp_path_factory.mktemp("fp") / "ipcorpus"
+    shutil.copytree(PACKAGE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+@pytest.mark.parametrize("rel, deciding", [
+    ("corpus/analysis.py", True), ("corpus/furniture.py", True), ("stance/score.py", True),
+    ("stance/lexicons/targets.toml", True), ("noise/rules.py", True), ("noise/packs/aggregator.toml", True),
+    ("normalize.py", True), ("models.py", True),
+    # a stage package added later counts without being listed
+    ("read/new_stage.py", True),
+    ("report/terminal.py", False), ("index/store.py", False), ("index/user_cache.py", False),
+    ("commands/cli.py", False), ("commands/output.py", False), ("check/run.py", False), ("check/new_format.py", False),
+])
+def test_an_edit_changes_the_fingerprint_only_in_a_deciding_package(package_copy, rel, deciding):
+    before, whole = fingerprint.digest(package_copy), fingerprint.digest(package_copy, everything=True)
+    f = package_copy / rel
+    old = f.read_bytes() if f.exists() else None
+    f.parent.mkdir(exist_ok=True)
+    f.write_bytes((old or b"") + b"\n# an edit\n")
+    try:
+        assert (fingerprint.digest(package_copy) != before) == deciding
+        assert fingerprint.digest(package_copy, everything=True) != whole
+    finally:
+        if old is None:
+            f.unlink()
+        else:
+            f.write_bytes(old)
+    assert fingerprint.digest(package_copy) == before
 

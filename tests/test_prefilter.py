@@ -78,7 +78,7 @@ def test_any_match_holds_a_required_character(pattern, text):
 
 
 def test_sets_kept_between_runs_are_the_computed_ones(tmp_path, monkeypatch):
-    from ipcorpus import diskcache
+    from ipcorpus.index import user_cache as diskcache
     from ipcorpus.patterns import prefilter as required
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(diskcache, "_TABLES", {})
@@ -98,7 +98,7 @@ def test_sets_kept_between_runs_are_the_computed_ones(tmp_path, monkeypatch):
 def test_parsed_toml_is_tomllib(tmp_path, monkeypatch):
     import tomllib
 
-    from ipcorpus import diskcache
+    from ipcorpus.index import user_cache as diskcache
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(diskcache, "_TABLES", {})
     text = '[pack]\nname = "x"\n[[rule]]\nname = "a"\npatterns = ["^b"]\nmax_len = 3\nw = 1.5\n'

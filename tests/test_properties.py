@@ -25,9 +25,9 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLE
 
-from ipcorpus.analysis import analyse_bytes
 from ipcorpus.clean.rules import make_ruleset
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.errors import InputError
 from ipcorpus.models import Analysis, ArticleStance
 from ipcorpus.read.document import document_from_bytes

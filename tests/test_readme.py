@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from conftest import ROOT
 
 from ipcorpus import check as chk
-from ipcorpus.cli import app
-from ipcorpus.output import FORMATS
+from ipcorpus.commands.cli import app
+from ipcorpus.commands.output import FORMATS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 GROUP = get_command(app)

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus.analysis import analyse_bytes, article_units, drop_recurring
 from ipcorpus.clean.lines import clean
+from ipcorpus.corpus.analysis import analyse_bytes, article_units, drop_recurring
 from ipcorpus.index import Store, pack_analysis, pack_stance, unpack, unpack_analysis, unpack_stance
 from ipcorpus.models import Analysis, ArticleStance, Evidence, FileRow, Meta, side_score
 from ipcorpus.read.document import document_from_bytes

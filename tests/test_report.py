@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SAMPLE, parse_show, ranges
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 
 LABELS = ("founder-ip", "matrix", "mixed", "neutral")
 CORPUS = "sample_corpus"
@@ -332,7 +332,7 @@ def test_empty_folder(tmp_path, monkeypatch):
 
 
 def test_reposts_near_duplicates_only():
-    from ipcorpus.reposts import THRESHOLD, find_groups, similarity
+    from ipcorpus.corpus.reposts import THRESHOLD, find_groups, similarity
     base = ("过去几年，小米最有效的广告位不是电梯屏，也不是综艺冠名，而是雷军本人的微博和抖音。"
             "一场年度演讲、一句我们是认真的，就能让新品的讨论量翻上几倍。这种效率几乎没有哪家公司的市场部能复制。"
             "但流量有两面。当品牌的信任全部押在一个人身上，个人IP的任何波动都会被直接放大成品牌危机。")
@@ -356,7 +356,7 @@ def test_reposts_scale_without_pairwise_comparison():
     candidate pairs are compared exactly (LSH banding, not n²/2 = 12.5 million)."""
     import random
 
-    from ipcorpus.reposts import find_groups
+    from ipcorpus.corpus.reposts import find_groups
     rnd = random.Random(7)
     alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
     texts = ["".join(rnd.choices(alphabet, k=300)) for _ in range(5000)]
@@ -544,7 +544,7 @@ def test_terminal_brief_hands_a_closed_pipe_to_the_cli(brief):
     """rich would exit 1 on a closed pipe; the brief raises BrokenPipeError, which
     the CLI turns into a quiet exit 0 (the output here is too small to fill a real
     pipe, so the pipe closes under a fake stream)."""
-    from ipcorpus.output import Out
+    from ipcorpus.commands.output import Out
     from ipcorpus.report.terminal import terminal
     rep, _ = brief
 

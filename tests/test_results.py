@@ -1,4 +1,4 @@
-"""Printed results kept in the index (results.py): an unchanged corpus is answered
+"""Printed results kept in the index (index/output_cache.py): an unchanged corpus is answered
 with exactly what a fresh rendering prints, and anything that decides the output
 makes a new rendering."""
 import io
@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLE
 
-from ipcorpus import results
-from ipcorpus.cli import app
-from ipcorpus.commands import stance_output
-from ipcorpus.output import Out
-from ipcorpus.pipeline import Options, run
+from ipcorpus.commands.cli import app
+from ipcorpus.commands.output import Out
+from ipcorpus.commands.stance_tables import stance_output
+from ipcorpus.corpus.pipeline import Options, run
+from ipcorpus.index import output_cache as results
 
 
 @pytest.fixture

@@ -28,11 +28,11 @@ import pytest
 
 from conftest import SAMPLE
 
-from ipcorpus import pipeline
-from ipcorpus.analysis import analyse_bytes
 from ipcorpus.clean.rules import make_ruleset
+from ipcorpus.corpus import pipeline, take
+from ipcorpus.corpus.analysis import analyse_bytes
+from ipcorpus.corpus.pipeline import Options, run
 from ipcorpus.index import unpack
-from ipcorpus.pipeline import Options, run
 from ipcorpus.read.source import DEFAULT_PATTERNS, decode, iter_paths, split_lines
 
 PY = sys.executable
@@ -528,7 +528,7 @@ def test_file_changed_between_listing_and_reading(tmp_path, monkeypatch, when):
     f.write_text(ARTICLE, encoding="utf-8")
     (root / "other.txt").write_text(ARTICLE.replace("小米", "格力"), encoding="utf-8")
     extra = "补充：员工账号矩阵已经覆盖三百个门店，创始人只在发布会露面。\n"
-    real = pipeline.read_bytes
+    real = take.read_bytes
 
     def rewrite(path, *a):
         if path.endswith("live.txt") and when == "before-read":
@@ -540,7 +540,7 @@ def test_file_changed_between_listing_and_reading(tmp_path, monkeypatch, when):
                 fh.write(extra)
         return data
 
-    monkeypatch.setattr(pipeline, "read_bytes", rewrite)
+    monkeypatch.setattr(take, "read_bytes", rewrite)
     first = run([str(root)], Options(jobs=1))
     monkeypatch.undo()
     assert all(x.ok for x in first.files)
@@ -890,7 +890,7 @@ def _refused_cases():
 def test_every_refused_value_is_one_error_line(fuzz_ws, monkeypatch, cmd, opt, bad):
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     monkeypatch.chdir(fuzz_ws)
     held = tree_digest(fuzz_ws / "c")
     pos = {"show": ["c/a.txt:3"], "rules": []}.get(cmd, ["c/a.txt"])

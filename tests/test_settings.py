@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ipcorpus.clean.examples import PROSE, TITLE
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 
 SPONSOR = "本栏目由某某汽车独家赞助"
 URL = "https://example.com/articles/matrix-2025"

@@ -1,18 +1,18 @@
 """The analyser version covers the stage packages read/, clean/ and patterns/ whole:
 an edit to any of their modules or packs (a new one too) re-analyses rather than
-serving results the old code decided (pipeline.code_fingerprint)."""
+serving results the old code decided (corpus/fingerprint.py)."""
 from pathlib import Path
 
 import pytest
 
-from ipcorpus import pipeline
+from ipcorpus.corpus import fingerprint
 
-PACKAGE = Path(pipeline.__file__).resolve().parent
+PACKAGE = fingerprint.PACKAGE
 
 
 def _fingerprint(monkeypatch) -> str:
-    monkeypatch.setattr(pipeline, "_FINGERPRINTS", {})
-    return pipeline.code_fingerprint()
+    monkeypatch.setattr(fingerprint, "_FINGERPRINTS", {})
+    return fingerprint.code_fingerprint()
 
 
 @pytest.mark.parametrize("package", ["read", "clean", "patterns"])

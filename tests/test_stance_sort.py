@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLE
 
-from ipcorpus.cli import app
-from ipcorpus.commands import LABELS
+from ipcorpus.commands.cli import app
+from ipcorpus.commands.stance_tables import LABELS
 
 
 def run(*args, code=0):

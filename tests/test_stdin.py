@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import DATA, SAMPLE
 
-from ipcorpus.cli import app
+from ipcorpus.commands.cli import app
 from ipcorpus.errors import InputError
 from ipcorpus.read.source import read_stdin
 

@@ -88,7 +88,7 @@ def invoke(args: list[str]):
     """Run the CLI in-process; return the click Result."""
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     return CliRunner(env=ENV).invoke(app, args)
 
 
@@ -136,7 +136,7 @@ def check_run(fmt: str):
     (beside a copy of tests/data/bad named bad); the click Result."""
     from typer.testing import CliRunner
 
-    from ipcorpus.cli import app
+    from ipcorpus.commands.cli import app
     return CliRunner().invoke(app, ["check", "bad", "--no-cache", "--format", fmt])
 
 

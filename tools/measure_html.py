@@ -24,8 +24,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from ipcorpus.analysis import analyse_bytes
 from ipcorpus.clean.text import bare
+from ipcorpus.corpus.analysis import analyse_bytes
 from ipcorpus.read.html_page import decode_page, is_html
 from ipcorpus.read.normalize import normalize_lines
 

@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ipcorpus.analysis import article_units  # noqa: E402
-from ipcorpus.pipeline import Options, run  # noqa: E402
+from ipcorpus.corpus.analysis import article_units  # noqa: E402
+from ipcorpus.corpus.pipeline import Options, run  # noqa: E402
 from ipcorpus.stance.aggregate import ARGUED, explain  # noqa: E402
 from ipcorpus.stance.decide import FEATURES, probability  # noqa: E402
 from ipcorpus.stance.lexicon import get_lexicon  # noqa: E402

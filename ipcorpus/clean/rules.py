@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 
-from ipcorpus import diskcache, memo, patterns as linear
+from ipcorpus import memo, patterns as linear
 from ipcorpus.clean.fold import fold, fold_pattern, unfold
 from ipcorpus.clean.text import is_prose
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.index import user_cache as diskcache
 
 
 @dataclass

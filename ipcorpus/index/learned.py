@@ -22,7 +22,7 @@ class Learned(Connection):
             h.update(x.encode())
         return h.hexdigest()
 
-    # Learned furniture (learn.py): the `learned` info row names it (its key, analyser
+    # Learned furniture (corpus/furniture.py): the `learned` info row names it (its key, analyser
     # version, recurring keys, each affected document's signature); the `learned`
     # table lists its documents with their learned keys, updated row by row.
     def learned(self, version: str, hashes: Iterable[str]) -> tuple[str, set, dict] | None:
@@ -47,7 +47,7 @@ class Learned(Connection):
 
     def learned_state(self, version: str) -> dict | None:
         """The last learned result in full (its documents, recurring keys and each
-        document's learned keys), for learn.py to bring up to date."""
+        document's learned keys), for corpus/furniture.py to bring up to date."""
         with self._snapshot():
             got = self._info("learned")
             if not isinstance(got, dict) or got.get("version") != version or \

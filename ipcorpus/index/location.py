@@ -8,8 +8,8 @@ import os
 import tempfile
 from collections.abc import Iterator
 
-from ipcorpus.diskcache import user_cache_dir
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.index.user_cache import user_cache_dir
 from ipcorpus.read.remote import is_url
 
 CONFIG_NAME = "ipcorpus.toml"     # a corpus's settings (config.py); its folder is the corpus root

@@ -9,7 +9,7 @@ import zlib
 
 from ipcorpus.index.connection import Connection
 
-RESULTS_KEPT = 8                  # printed outputs kept (results.py)
+RESULTS_KEPT = 8                  # printed outputs kept (output_cache.py)
 RESULT_MAX = 64 << 20             # ... each at most this many bytes, compressed
 
 
@@ -17,7 +17,7 @@ class Outputs(Connection):
     """The `results` and `pieces` tables."""
 
     def result(self, key: str):
-        """A command's printed output kept under `key` (results.py): its text, or its
+        """A command's printed output kept under `key` (output_cache.py): its text, or its
         number of pieces when it was kept piece by piece (see pieces); None if none."""
         try:
             row = self.db.execute("SELECT data, pieces FROM results WHERE key=?", (key,)).fetchone()
@@ -57,7 +57,7 @@ class Outputs(Connection):
             pass  # a cache write: failures only cost time later
 
     def pieces(self, family: str) -> dict[int, dict]:
-        """bucket -> {id: piece} kept for a family of outputs (results.py)."""
+        """bucket -> {id: piece} kept for a family of outputs (output_cache.py)."""
         out = {}
         try:
             for b, blob in self.db.execute("SELECT bucket, data FROM pieces WHERE family=?", (family,)):

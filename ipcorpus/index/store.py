@@ -53,7 +53,7 @@ class Store(Learned, Outputs):
                     self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
                                     (path_key(r["path"]), r.get("size"), r.get("mtime_ns"), r.get("hash"),
                                      r["status"], r.get("error"), version))
-                # One table ordered by key, for learn.py's lookups by key, filled in key
+                # One table ordered by key, for corpus/furniture.py's lookups by key, filled in key
                 # order; a document analysed again has the same keys (a pure function).
                 keys.sort()
                 self.db.executemany("INSERT OR IGNORE INTO linekeys VALUES (?,?,?,?)", keys)

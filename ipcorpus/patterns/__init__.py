@@ -65,7 +65,7 @@ def prepare(patterns, flags: int = 0):
     """Work out the engines of many patterns at once (see translate.make_plan), remembered in
     the user cache and written back once: translating the ~180 shipped patterns
     costs a process tens of milliseconds, as much as analysing a file."""
-    from ipcorpus import diskcache
+    from ipcorpus.index import user_cache as diskcache
     cache = diskcache.table("linear")
     flags = int(flags)                      # a plain int: the cache is marshalled
     missing = False

@@ -101,7 +101,7 @@ def _tables() -> dict:
         if shipped.UNICODE == unicodedata.unidata_version:
             got = shipped.tables()
         else:
-            from ipcorpus import diskcache
+            from ipcorpus.index import user_cache as diskcache
             cache = diskcache.table("linear")
             key = ("tables", VERSION, unicodedata.unidata_version)
             got = cache.get(key)

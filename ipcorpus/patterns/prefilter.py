@@ -83,7 +83,7 @@ def required_sets(patterns) -> tuple[frozenset | None, ...]:
     """required_chars of each pattern, kept in the user cache between runs
     (diskcache.py): parsing the ~160 shipped patterns costs every process 20 ms,
     a run of one file as much as analysing it."""
-    from ipcorpus import diskcache
+    from ipcorpus.index import user_cache as diskcache
     known = diskcache.table("required")
     missing = [p for p in patterns if p not in known]
     for p in missing:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ipcorpus.output import Out
+from ipcorpus.commands.output import Out
 from ipcorpus.report.figures import STOP_WORDS, compute, stance_sentence
 from ipcorpus.report.html_brief import write_html
 

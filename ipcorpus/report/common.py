@@ -2,7 +2,7 @@
 dates as the brief writes them, the summary line, and the month chart's scale."""
 from __future__ import annotations
 
-from ipcorpus.commands import LABELS
+from ipcorpus.commands.stance_tables import LABELS
 
 COLORS = {"founder-ip": "#e8590c", "matrix": "#1971c2", "mixed": "#9c36b5", "neutral": "#adb5bd"}
 GLYPHS = {"founder-ip": "█", "matrix": "▓", "mixed": "▒", "neutral": "░"}

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ipcorpus.commands import LABELS, stance_record
+from ipcorpus.commands.output import safe_path
+from ipcorpus.commands.stance_tables import LABELS, stance_record
 from ipcorpus.models import side_score
-from ipcorpus.output import safe_path
 
 SIDES = ("founder-ip", "matrix")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
@@ -40,7 +40,7 @@ _NOT_WORD = re.compile(r"^[\d\W_]+$|^[A-Za-z]$")
 
 def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10) -> dict:
     """Every figure of the brief, from a Corpus (pipeline.run)."""
-    from ipcorpus.reposts import find_groups
+    from ipcorpus.corpus.reposts import find_groups
 
     docs = corpus.docs()
     recs: list[dict] = []
@@ -75,7 +75,7 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
     articles = [i for i in live if rep_of.get(i, i) == i]
     arts = [recs[i] for i in articles]
 
-    from ipcorpus.reposts import similarity as exact_similarity
+    from ipcorpus.corpus.reposts import similarity as exact_similarity
     groups = []
     for rep, members in sorted(copies_of.items(), key=lambda kv: recs[kv[0]]["path"]):
         texts = {m: recs[m]["kept_text"] for m in members}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from ipcorpus.commands import LABELS
-from ipcorpus.output import Out
+from ipcorpus.commands.output import Out
+from ipcorpus.commands.stance_tables import LABELS
 from ipcorpus.report.common import (
     COLORS,
     SIDE_NAMES,
@@ -215,21 +215,27 @@ def _label_tag(lb: str) -> str:
 
 
 def html_page(r: dict) -> str:
-    """The brief as one self-contained HTML page (inline CSS and SVG, nothing loaded)."""
+    """The brief as one self-contained HTML page (inline CSS and SVG, nothing loaded):
+    a section per part of the brief, in the order of the other formats."""
     from ipcorpus import __version__
     paths = ", ".join(r["corpus"]["paths"]) or "corpus"
-    st = r["stance"]
-    lbn = set(LABELS)
-    s = []
-    s.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-             '<meta name="referrer" content="no-referrer">'
-             f'<meta name="generator" content="ipcorpus {esc(__version__)}">'      # outfile.is_brief
-             f"<title>ipcorpus brief: {esc(paths)}</title><style>{_CSS}</style></head><body><main>")
-    s.append(f"<header><h1>Corpus brief: {esc(paths)}</h1><p class=\"summary\">{esc(summary(r))}</p></header>")
+    head = ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="referrer" content="no-referrer">'
+            f'<meta name="generator" content="ipcorpus {esc(__version__)}">'      # outfile.is_brief
+            f"<title>ipcorpus brief: {esc(paths)}</title><style>{_CSS}</style></head><body><main>"
+            f"<header><h1>Corpus brief: {esc(paths)}</h1><p class=\"summary\">{esc(summary(r))}</p></header>")
+    foot = (f"<footer>ipcorpus {esc(__version__)} · every citation is <code>path:line</code> in the original file; "
+            "open it with <code>ipcorpus show</code>.</footer></main></body></html>\n")
+    return "".join([head, _stance_section(r["stance"]), _months_section(r["by_month"]), _reposts_section(r["reposts"]),
+                    _breakdowns_section(r), _voices_section(r["voices"]), _health_section(r["health"]),
+                    _articles_section(r["articles"]), foot])
 
-    # stance
+
+def _stance_section(st: dict) -> str:
+    """Shares of each label: a bar and a table."""
+    s: list[str] = []
     s.append(f'<section id="stance"><h2>Stance</h2><p>{esc(stance_sentence(st))}</p>')
     s.append('<div class="grid"><div>' + _svg_share(st) + _legend_html() + "</div><div>")
     s.append(_table(["stance", "articles", "share", "of argued"],
@@ -238,9 +244,13 @@ def html_page(r: dict) -> str:
                      for lb in LABELS], numeric={"articles", "share", "of argued"}, cls="stance"))
     s.append("</div></div>")
     s.append("</section>")
+    return "".join(s)
 
-    # months
-    ms = r["by_month"]
+
+def _months_section(ms: dict) -> str:
+    """Stance by month of publication, undated articles apart."""
+    lbn = set(LABELS)
+    s: list[str] = []
     s.append('<section id="months"><h2>Stance by month of publication</h2>')
     s.append('<div class="chartbox">' + _svg_months(ms) + "</div>" + _legend_html())
     if undated_line(ms):
@@ -250,9 +260,12 @@ def html_page(r: dict) -> str:
         mrows.append(["undated", str(ms["undated"]["articles"])] + [str(ms["undated"]["labels"][lb]) for lb in LABELS])
     s.append(_table(["month", "articles", *LABELS], mrows, numeric={"articles"} | lbn, cls="months"))
     s.append("</section>")
+    return "".join(s)
 
-    # reposts
-    rp = r["reposts"]
+
+def _reposts_section(rp: dict) -> str:
+    """Each repost group, a row per copy."""
+    s: list[str] = []
     s.append(f'<section id="reposts"><h2>Reposts</h2><p>{esc(reposts_line(rp))}</p>')
     if rp["list"]:
         rows = []
@@ -263,8 +276,13 @@ def html_page(r: dict) -> str:
         s.append(_table(["article", "copy", "portal", "published", "label", "similarity"], rows,
                         numeric={"similarity"}, cls="reposts wide"))
     s.append("</section>")
+    return "".join(s)
 
-    # breakdowns
+
+def _breakdowns_section(r: dict) -> str:
+    """By source, by portal (every copy) and by entity."""
+    lbn = set(LABELS)
+    s: list[str] = []
     s.append('<section id="breakdowns"><h2>Breakdowns</h2><div class="stack">')
     for title, key, name, count_key in (("By source", "by_source", "source", "articles"),
                                         ("By portal (every copy)", "by_portal", "portal", "documents")):
@@ -282,11 +300,15 @@ def html_page(r: dict) -> str:
         s.append(_table(["entity", "articles", "mentions", *LABELS, "score"], rows,
                         numeric={"articles", "mentions", "score"} | lbn, cls="by_entity wide"))
     s.append("</section>")
+    return "".join(s)
 
-    # voices
+
+def _voices_section(voices: dict) -> str:
+    """The strongest evidence and the keywords of each side."""
+    s: list[str] = []
     s.append('<section id="voices"><h2>Voices</h2><div class="grid">')
     for side in ("founder-ip", "matrix"):
-        v = r["voices"][side]
+        v = voices[side]
         items = "".join(f'<li><span class="{esc(side)}">{esc(e["text"])}</span>'
                         f'<span class="cite"><code>{esc(e["citation"])}</code> · {esc(e["title"])} · '
                         f'weight {e["weight"]:.3f}</span></li>' for e in v["evidence"])
@@ -295,9 +317,12 @@ def html_page(r: dict) -> str:
                  f'<p>{plural(v["articles"], "article")} labelled {esc(side)}.</p>'
                  f'<ol class="voices">{items}</ol><p><b>Keywords</b></p><p class="chips">{chips}</p></div>')
     s.append("</div></section>")
+    return "".join(s)
 
-    # health
-    h = r["health"]
+
+def _health_section(h: dict) -> str:
+    """What the figures rest on: failures, all-noise and damaged files, scripts."""
+    s: list[str] = []
     s.append('<section id="health"><h2>Health</h2><p>What the figures rest on.</p>')
     rows = [["files read", str(h["files"]), ""], ["analysed", str(h["analysed"]), ""],
             ["failed to decode or read", str(h["failed"]["count"]),
@@ -311,17 +336,19 @@ def html_page(r: dict) -> str:
             ["encodings", "", esc(" ".join(f"{k}:{v}" for k, v in h["encodings"].items()))]]
     s.append(_table(["check", "files", "which"], rows, numeric={"files"}, cls="health"))
     s.append("</section>")
+    return "".join(s)
 
-    # articles
+
+def _articles_section(articles: list) -> str:
+    """A row per article."""
+    s: list[str] = []
     s.append('<section id="articles"><h2>Articles</h2>')
     rows = [[f"<code>{esc(a['path'])}</code>", esc(a["title"]), _label_tag(a["label"]), f"{a['score']:+.3f}",
              esc(a["source"]), esc(day(a["published"])),
-             "<br>".join(f"<code>{esc(p)}</code>" for p in a["copies"])] for a in r["articles"]]
+             "<br>".join(f"<code>{esc(p)}</code>" for p in a["copies"])] for a in articles]
     s.append(_table(["path", "title", "label", "score", "source", "published", "copies"], rows, numeric={"score"},
                     cls="articles wide"))
     s.append("</section>")
-    s.append(f"<footer>ipcorpus {esc(__version__)} · every citation is <code>path:line</code> in the original file; "
-             "open it with <code>ipcorpus show</code>.</footer></main></body></html>\n")
     return "".join(s)
 
 

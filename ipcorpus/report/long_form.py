@@ -2,7 +2,7 @@
 metric, value, for a spreadsheet or a script."""
 from __future__ import annotations
 
-from ipcorpus.commands import LABELS
+from ipcorpus.commands.stance_tables import LABELS
 from ipcorpus.report.common import ranges
 
 
@@ -84,7 +84,7 @@ def _health(r: dict) -> list[list]:
 
 
 def long_form(r: dict, fmt: str = "tsv") -> str:
-    from ipcorpus.output import delimited
+    from ipcorpus.commands.output import delimited
     return delimited(["section", "key", "metric", "value"], long_rows(r), "csv" if fmt == "csv" else "tsv")
 
 

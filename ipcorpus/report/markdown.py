@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ipcorpus.commands import LABELS
+from ipcorpus.commands.stance_tables import LABELS
 from ipcorpus.report.common import (
     BAR,
     GLYPHS,

@@ -1,8 +1,8 @@
 """The brief on a terminal: rich panels, tables and bar charts."""
 from __future__ import annotations
 
-from ipcorpus.commands import LABELS
-from ipcorpus.output import Out
+from ipcorpus.commands.output import Out
+from ipcorpus.commands.stance_tables import LABELS
 from ipcorpus.report.common import (
     BAR,
     COLORS,

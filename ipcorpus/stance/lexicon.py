@@ -7,8 +7,9 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 
-from ipcorpus import diskcache, patterns as linear
+from ipcorpus import patterns as linear
 from ipcorpus.errors import IpcorpusError
+from ipcorpus.index import user_cache as diskcache
 from ipcorpus.memo import Memory
 from ipcorpus.stance.scan import compact, trie_regex
 

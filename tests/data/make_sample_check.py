@@ -75,30 +75,50 @@ def expand(ranges, n, errors, name):
     return out
 
 
-# Complexity 32 (limit 15): debt, to be split like the package's own.
-def check_entry(key, entry, corpus, keys):  # noqa: C901
+def check_entry(key, entry, corpus, keys):
+    """(errors, notes, figures) of one gold entry against its file."""
     errors, notes = [], []
+    text, early = _read_entry(key, entry, corpus, errors)
+    if text is None:
+        return early, notes, {}
+    lines, newline = split_lines(text)
+    sets = _line_sets(entry, lines, errors, notes)
+    _check_title(entry, text, errors, notes)
+    _check_labels(entry, sets["body"], errors)
+    _check_fields(entry, key, keys, errors)
+    _check_damage(entry, lines, errors)
+    nb, nchars = _check_body(entry, lines, sets["body"], errors)
+    return errors, notes, {"lines": len(lines), "body_lines": nb, "body_chars": nchars, "newline": newline}
+
+
+def _read_entry(key, entry, corpus, errors):
+    """The entry's file decoded (errors about its bytes appended), or None and the
+    errors to report when it cannot be read at all."""
     missing = [f for f in FIELDS if f not in entry]
     if missing:
-        return [f"missing fields: {missing}"], notes, {}
+        return None, [f"missing fields: {missing}"]
     path = corpus / key
     if not path.is_file():
-        return [f"file not found: {path}"], notes, {}
+        return None, [f"file not found: {path}"]
     enc, script = entry["encoding"], entry["script"]
     if enc not in ENCODINGS:
         errors.append(f"unknown encoding {enc!r}")
-        return errors, notes, {}
+        return None, errors
     if script not in SCRIPTS:
         errors.append(f"unknown script {script!r}")
     try:
         text = decode(path.read_bytes(), enc)
     except (UnicodeDecodeError, ValueError) as exc:
-        return [f"cannot decode as {enc}: {exc}"], notes, {}
+        return None, [f"cannot decode as {enc}: {exc}"]
     if "\r" in text.replace("\r\n", ""):
         errors.append("lone carriage return in file")
     if ODD_BREAKS.search(text):
         errors.append("file contains a character some tools treat as a line break")
-    lines, newline = split_lines(text)
+    return text, errors
+
+
+def _line_sets(entry, lines, errors, notes):
+    """The body, meta and noise line numbers: every non-blank line in exactly one."""
     n = len(lines)
     blank = {i for i, line in enumerate(lines, 1) if not line.strip()}
     sets = {}
@@ -118,16 +138,22 @@ def check_entry(key, entry, corpus, keys):  # noqa: C901
     blank_other = sorted((sets["meta"] | sets["noise"]) & blank)
     if blank_other:
         notes.append(f"blank lines listed as meta/noise: {blank_other[:10]}")
+    return sets
 
+
+def _check_title(entry, text, errors, notes):
     title = entry["title"]
     if not isinstance(title, str) or not title:
         errors.append("empty title")
-    elif script == "simplified":
+    elif entry["script"] == "simplified":
         if title not in text:
             errors.append(f"title not found in file: {title!r}")
     else:
-        notes.append(f"title check skipped ({script})")
+        notes.append(f"title check skipped ({entry['script']})")
 
+
+def _check_labels(entry, body, errors):
+    """The stance, the partial labels and the key lines (body lines, some unless neutral)."""
     stance, partial = entry["stance"], entry["partial"]
     if not (isinstance(stance, list) and len(stance) == 1 and stance[0] in LABELS):
         errors.append(f"stance must be one label of {sorted(LABELS)}: {stance!r}")
@@ -137,11 +163,15 @@ def check_entry(key, entry, corpus, keys):  # noqa: C901
     if not all(isinstance(x, int) for x in kl):
         errors.append("key must be line numbers")
     else:
-        not_body = [x for x in kl if x not in sets["body"]]
+        not_body = [x for x in kl if x not in body]
         if not_body:
             errors.append(f"key lines not in body: {not_body}")
         if stance and stance[0] != "neutral" and not kl:
             errors.append("a non-neutral document needs key lines")
+
+
+def _check_fields(entry, key, keys, errors):
+    """The shape of the other fields: entities, why, source, author, published, repost_of."""
     if not isinstance(entry["entities"], list):
         errors.append("entities must be a list")
     if not isinstance(entry["why"], str) or not entry["why"].strip():
@@ -156,21 +186,25 @@ def check_entry(key, entry, corpus, keys):  # noqa: C901
     if rep is not None and (rep == key or rep not in keys):
         errors.append(f"repost_of names no other entry: {rep!r}")
 
+
+def _check_damage(entry, lines, errors):
     damaged = {i for i, line in enumerate(lines, 1) if "?" in URL.sub("", line)}
     if set(entry["damaged_lines"]) != damaged:
         errors.append("damaged_lines {} but '?' outside URLs on {}".format(entry["damaged_lines"], sorted(damaged)))
 
-    body_text = "".join(lines[i - 1].strip() for i in sorted(sets["body"]))
-    if script == "traditional-with-pinyin":
+
+def _check_body(entry, lines, body, errors):
+    """(body lines, characters of body text): within the sample's bounds."""
+    body_text = "".join(lines[i - 1].strip() for i in sorted(body))
+    if entry["script"] == "traditional-with-pinyin":
         body_text = GLOSS.sub("", body_text)
     body_text = TAG.sub("", body_text)
-    nb, nchars = len(sets["body"]), len(body_text)
+    nb, nchars = len(body), len(body_text)
     if not 15 <= nb <= 60:
         errors.append(f"article has {nb:d} body lines, expected 15-60")
     if not 800 <= nchars <= 2500:
         errors.append(f"article has {nchars:d} characters of body text, expected 800-2500")
-    info = {"lines": n, "body_lines": nb, "body_chars": nchars, "newline": newline}
-    return errors, notes, info
+    return nb, nchars
 
 
 def main(argv):

@@ -23,7 +23,7 @@ COLORS = ("auto", "always", "never")
 @dataclass
 class Display:
     """How much a run says beyond its results, and in what colour: one setting for the
-    whole process, from the root's and the command's --color, -q and -v (cli.py)."""
+    whole process, from the root's and the command's --color, -q and -v (commands/app.py)."""
     color: str = "auto"
     quiet: bool = False
     verbose: int = 0
@@ -186,7 +186,7 @@ def markdown_table(columns, rows) -> str:
 
 def table_head(columns, fmt: str) -> str:
     """The header of a tsv, csv or markdown table; table_body gives its rows, so a
-    table can be written in pieces (results.py)."""
+    table can be written in pieces (index/output_cache.py)."""
     if fmt == "markdown":
         return "| " + " | ".join(columns) + " |\n" + "|" + "|".join("---" for _ in columns) + "|\n"
     return table_body([columns], fmt)

@@ -1,9 +1,9 @@
 """The Dask executor: a run's analysis and scoring on a Dask cluster's workers
-(`--scheduler ADDRESS`, IPCORPUS_SCHEDULER), behind the interface of pipeline._Pool
+(`--scheduler ADDRESS`, IPCORPUS_SCHEDULER), behind the interface of workers.LocalPool
 (n, wanted, map, submit, close), so the run itself is the same code either way.
 
-What runs where: the workers run pipeline._analyse_job (read a URL's bytes, clean,
-pack) and pipeline._stance_batch (score with the learned furniture dropped), the
+What runs where: the workers run workers.analyse_job (read a URL's bytes, clean,
+pack) and workers.stance_batch (score with the learned furniture dropped), the
 functions the local pool runs. The client walks the paths, reads local files (their
 bytes go in the tasks), learns the furniture from what the workers return (a reduce
 over every document's line keys) and writes the local index, so show, check, report
@@ -19,9 +19,14 @@ import os
 import socket
 import uuid
 from collections import deque
+from typing import TYPE_CHECKING
 
-from ipcorpus import pipeline
+from ipcorpus.corpus import workers
+from ipcorpus.corpus.fingerprint import code_fingerprint
 from ipcorpus.errors import IpcorpusError
+
+if TYPE_CHECKING:
+    from ipcorpus.corpus.pipeline import Options
 
 CONNECT_SECONDS = 10.0       # to reach the scheduler and see a worker (IPCORPUS_SCHEDULER_TIMEOUT)
 IN_FLIGHT = 4                # tasks queued per worker thread: the client holds only these
@@ -30,13 +35,13 @@ IN_FLIGHT = 4                # tasks queued per worker thread: the client holds 
 def _task(fn, opts, items: list) -> list:
     """Run on a worker: `fn` over a chunk of jobs with the run's options (the worker
     keeps them, and the rules compiled for them, from one task to the next)."""
-    if pipeline._W.get("opts") != opts:
-        pipeline._init_worker(opts)
+    if workers._W.get("opts") != opts:
+        workers.init_worker(opts)
     return [fn(x) for x in items]
 
 
 def _fingerprint() -> str:
-    return pipeline.code_fingerprint()
+    return code_fingerprint()
 
 
 def _timeout() -> float:
@@ -62,7 +67,7 @@ def connect(address: str):
         raise IpcorpusError(f"cannot reach the Dask scheduler at {address}: {_why(e)}") from None
     try:
         client.wait_for_workers(1, timeout=limit)
-        mine = pipeline.code_fingerprint()
+        mine = code_fingerprint()
         theirs = set(client.run(_fingerprint).values())
     except Exception as e:  # noqa: BLE001
         client.close()
@@ -107,10 +112,10 @@ def _why(e: BaseException) -> str:
 
 
 class DaskPool:
-    """pipeline._Pool's interface on a Dask cluster; connects on first use, so a run
+    """workers.LocalPool's interface on a Dask cluster; connects on first use, so a run
     with nothing to analyse never needs the cluster."""
 
-    def __init__(self, opts: pipeline.Options):
+    def __init__(self, opts: Options):
         self.opts = opts
         self.address = opts.scheduler or ""
         self.client = None
@@ -136,7 +141,7 @@ class DaskPool:
     def map(self, fn, items, count: int):
         """Yield fn(item) for each item, in order, as the tasks finish; at most
         IN_FLIGHT tasks per worker thread are queued at a time."""
-        client, size = self._client(), pipeline.chunk_size(count, self.n)
+        client, size = self._client(), workers.chunk_size(count, self.n)
         chunks = _chunks(items, size)
         queue: deque = deque()
         k = 0

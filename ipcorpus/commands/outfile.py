@@ -8,8 +8,8 @@ import fnmatch
 import json
 import os
 
+from ipcorpus.commands.output import safe_path
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.output import safe_path
 
 # The head of every HTML brief: the generator tag (report/html_brief.py, html_page), or, for
 # a brief written before the tag, the page's first bytes up to its own policy.

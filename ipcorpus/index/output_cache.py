@@ -17,7 +17,7 @@ import sys
 import zlib
 from collections.abc import Callable
 
-from ipcorpus.output import Out
+from ipcorpus.commands.output import Out
 
 BUCKETS = 64          # kept pieces are grouped by a hash of their id
 # (documents, piece(document) -> str, assemble(pieces) -> str)
@@ -26,7 +26,7 @@ Pieces = tuple[list, Callable, Callable]
 
 def family_key(corpus, command: str, options: dict, fmt: str) -> str:
     """Names the kind of output: the same command, options, format, code and settings."""
-    from ipcorpus.pipeline import code_fingerprint
+    from ipcorpus.corpus.fingerprint import code_fingerprint
     head = [command, options, fmt, code_fingerprint(everything=True), corpus.version, sys.version]
     return hashlib.blake2b(json.dumps(head, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"),
                            digest_size=16).hexdigest()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -107,7 +107,7 @@ class _Union:
 
 
 # Complexity 16 (limit 15): debt that issue 15 step 3 splits.
-def find_groups(texts: Sequence[str], threshold: float = THRESHOLD, k: int = K) -> Groups:  # noqa: C901
+def find_groups(texts: Sequence[str], threshold: float = THRESHOLD, k: int = K) -> Groups:
     """Group near-duplicate texts (kept text of each document). Texts shorter than
     MIN_CHARS letters are left alone."""
     stripped = [shingle_text(t or "") for t in texts]
@@ -115,15 +115,6 @@ def find_groups(texts: Sequence[str], threshold: float = THRESHOLD, k: int = K) 
     @lru_cache(maxsize=256)
     def sh(i: int) -> frozenset:
         return shingles(stripped[i], k)
-
-    buckets: dict = {}
-    for i, s in enumerate(stripped):
-        if len(s) < MIN_CHARS:
-            continue
-        sig = sketch(sh(i))
-        for band in range(BANDS):
-            key = (band, sig[band * ROWS:(band + 1) * ROWS])
-            buckets.setdefault(key, []).append(i)
 
     uf = _Union(len(texts))
     out = Groups()
@@ -141,24 +132,41 @@ def find_groups(texts: Sequence[str], threshold: float = THRESHOLD, k: int = K) 
             out.similarity[(a, b)] = round(j, 3)
             uf.union(a, b)
 
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        if len(members) <= PAIR_ALL_MAX:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    check(members[x], members[y])
-        else:
-            # A huge bucket (mass-produced copies): chain neighbours and the head, O(m).
-            for x in range(1, len(members)):
-                check(members[0], members[x])
-                check(members[x - 1], members[x])
+    for members in _band_buckets(stripped, sh).values():
+        for a, b in _candidate_pairs(members):
+            check(a, b)
 
     comps: dict[int, list[int]] = {}
     for i in range(len(texts)):
         comps.setdefault(uf.find(i), []).append(i)
     out.groups = sorted((sorted(g) for g in comps.values() if len(g) > 1), key=lambda g: g[0])
     return out
+
+
+def _band_buckets(stripped: list[str], sh: Callable[[int], frozenset]) -> dict:
+    """The texts long enough to compare, bucketed by each LSH band of their sketch."""
+    buckets: dict = {}
+    for i, s in enumerate(stripped):
+        if len(s) < MIN_CHARS:
+            continue
+        sig = sketch(sh(i))
+        for band in range(BANDS):
+            key = (band, sig[band * ROWS:(band + 1) * ROWS])
+            buckets.setdefault(key, []).append(i)
+    return buckets
+
+
+def _candidate_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
+    """The pairs of one bucket to compare exactly: every pair of a small bucket."""
+    if len(members) <= PAIR_ALL_MAX:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                yield members[x], members[y]
+    else:
+        # A huge bucket (mass-produced copies): chain neighbours and the head, O(m).
+        for x in range(1, len(members)):
+            yield members[0], members[x]
+            yield members[x - 1], members[x]
 
 
 def similarity(texts: Sequence[str], a: int, b: int, k: int = K) -> float:
