@@ -15,7 +15,13 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-ON = os.environ.get("IPCORPUS_MEMO", "1") != "0"
+
+def enabled() -> bool:
+    """IPCORPUS_MEMO=0 turns the memories off; read when a memory is made."""
+    return os.environ.get("IPCORPUS_MEMO", "1") != "0"
+
+
+ON = enabled()
 LONGEST = 2_000          # characters: a longer text is not remembered
 BUDGET = 2_000_000       # characters of text one Memory keeps before it starts again
 

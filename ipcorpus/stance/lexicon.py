@@ -1,7 +1,6 @@
 """Stance lexicons: the shipped TOML data merged with a user's file, compiled once."""
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from importlib import resources
 from ipcorpus import patterns as linear
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.index import user_cache as diskcache
-from ipcorpus.memo import Memory
+from ipcorpus.memo import Memory, enabled
 from ipcorpus.stance.scan import compact, trie_regex
 
 _TABLES = ("founder", "matrix", "neutral", "weak_matrix", "positive", "negative", "forward", "backward", "verb_forms",
@@ -40,10 +39,9 @@ class Lexicon:
     compiled_patterns: list[tuple[linear.AnyPattern, str, float]] = field(default_factory=list)
     pattern_needs: list = field(default_factory=list)   # required.py's set for each pattern
     cats_of: dict = field(default_factory=dict)         # term -> {category: weight}, shared by its hits
-    memo: dict = field(default_factory=dict, repr=False, compare=False)   # score.score_unit's
+    memo: Memory = field(default_factory=Memory, repr=False, compare=False)   # score.score_unit's
     entity_memo: Memory = field(default_factory=Memory, repr=False, compare=False)   # score.entities_in's
-    memo_on: bool = field(default_factory=lambda: os.environ.get("IPCORPUS_MEMO", "1") != "0",
-                          repr=False, compare=False)
+    memo_on: bool = field(default_factory=enabled, repr=False, compare=False)
     entity_regex: re.Pattern | None = None
     entity_of: dict[str, str] = field(default_factory=dict)
     numeric_units: tuple = ()         # entities.toml: what after a numeric alias makes it a number

@@ -33,26 +33,15 @@ class UnitScore:
         return UnitScore(self.founder, self.matrix, list(self.rules), dict(self.entities), self.orphan, self.topic,
                          self.question, self.quoted)
 
-MEMO_MAX = 50_000           # sentences remembered per lexicon and process
-_MISSING = object()
-
-
 def score_unit(text: str, lex: Lexicon, position: str = "body", refer: Refer | None = None) -> UnitScore | None:
     """The score of one sentence at a position of its article. A pure function of
     the two (and the lexicon), remembered per process: reposts and lightly edited
     copies of an article share most of their sentences. A copy is handed out, as
     stance_of adjusts the scores it gets. IPCORPUS_MEMO=0 turns the memory off
     (bench/run.py measures both). `refer`: what 前者 and 后者 stand for (antecedents)."""
-    if not lex.memo_on:
-        return _score_unit(text, lex, position, refer)
-    key = (text, position, refer)
-    got = lex.memo.get(key, _MISSING)
-    if got is _MISSING:
-        got = _score_unit(text, lex, position, refer)
-        if len(lex.memo) >= MEMO_MAX:
-            lex.memo.clear()
-        lex.memo[key] = got
-    return got.copy() if got is not None else None
+    lex.memo.on = lex.memo_on
+    got = lex.memo.recall((text, position, refer), len(text), _score_unit, text, lex, position, refer)
+    return got.copy() if got is not None and lex.memo.on else got
 
 
 def _score_unit(text: str, lex: Lexicon, position: str, refer: Refer | None = None) -> UnitScore | None:
