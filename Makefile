@@ -18,11 +18,10 @@ demo: $(STAMP)
 	$(BIN)/ipcorpus ingest sample_corpus
 	$(BIN)/ipcorpus stance sample_corpus --evidence 1
 
-# Two pytest-xdist workers, one per core of the 2-core machines CI runs on. loadgroup:
-# the tests marked with one xdist_group share an expensive module fixture (a Dask
-# LocalCluster, a 400-article corpus) and run on one worker, which builds it once.
+# Two pytest-xdist workers, one per core of the 2-core machines CI runs on; each takes
+# the next test as it finishes one (--dist load).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2
 
 # ruff (rules and the complexity limit in pyproject.toml) over the repository, mypy over
 # ipcorpus/; both always run, and lint fails if either finds anything.

@@ -15,9 +15,6 @@ import pytest
 from conftest import ROOT
 
 distributed = pytest.importorskip("distributed")
-# Under `make test` (pytest-xdist, --dist loadgroup) one worker runs this module, so the
-# LocalCluster and the generated corpus are made once.
-pytestmark = pytest.mark.xdist_group("cluster")
 # The helpers below run on the scheduler and the workers, which cannot import this file.
 pytest.importorskip("cloudpickle").register_pickle_by_value(sys.modules[__name__])
 

@@ -284,11 +284,6 @@ def test_ten_megabyte_line_and_a_million_lines(tmp_path):
 
 
 # == 3. interruptions ==========================================================================
-# The tests that use `big` run on one worker under `make test` (pytest-xdist, --dist
-# loadgroup), which makes the corpus and its reference once.
-ON_BIG = pytest.mark.xdist_group("robustness-big")
-
-
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     """A corpus of 400 articles (several seconds of ingest with --jobs 1) and the
@@ -309,7 +304,6 @@ def _stance(corpus, db):
     return p.stdout
 
 
-@ON_BIG
 @pytest.mark.slow
 def test_kill_9_in_the_middle_of_ingest(big, tmp_path):
     corpus, total, reference = big
@@ -358,7 +352,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@ON_BIG
 @pytest.mark.slow
 @pytest.mark.skipif(not LINUX, reason="reads /proc")
 def test_kill_9_of_a_parallel_ingest_ends_its_workers(big, tmp_path):
@@ -483,7 +476,6 @@ def test_unusable_db_path_is_one_error_and_touches_nothing(tmp_path, where):
 
 
 # == 4. concurrency =============================================================================
-@ON_BIG
 @pytest.mark.slow
 def test_two_ingests_at_once(big, tmp_path):
     corpus, total, reference = big
@@ -502,7 +494,6 @@ def test_two_ingests_at_once(big, tmp_path):
     assert _stance(corpus, db) == reference
 
 
-@ON_BIG
 @pytest.mark.slow
 def test_stance_reads_while_ingest_writes(big, tmp_path):
     corpus, total, reference = big
