@@ -18,8 +18,10 @@ demo: $(STAMP)
 	$(BIN)/ipcorpus ingest sample_corpus
 	$(BIN)/ipcorpus stance sample_corpus --evidence 1
 
+# Two pytest-xdist workers, one per core of the 2-core machines CI runs on; each takes
+# the next test as it finishes one (--dist load).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # ruff (rules and the complexity limit in pyproject.toml) over the repository, mypy over
 # ipcorpus/; both always run, and lint fails if either finds anything.
