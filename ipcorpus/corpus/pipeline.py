@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,14 +46,15 @@ class Options:
     def version(self) -> str:
         """Analyser version plus a digest of everything that changes results: the
         package's own code and data, and the user's rule and lexicon settings."""
-        parts = {"code": code_fingerprint(), "keep": sorted(self.keep_rules), "drop": sorted(self.drop_rules),
-                 "rules": list(self.user_rules), "lex": []}
+        lex: list[str] = []
         for path in self.lexicons:
             try:
                 with open(path, "rb") as fh:
-                    parts["lex"].append(hashlib.blake2b(fh.read(), digest_size=8).hexdigest())
+                    lex.append(hashlib.blake2b(fh.read(), digest_size=8).hexdigest())
             except OSError:
-                parts["lex"].append(path)
+                lex.append(path)
+        parts = {"code": code_fingerprint(), "keep": sorted(self.keep_rules), "drop": sorted(self.drop_rules),
+                 "rules": list(self.user_rules), "lex": lex}
         digest = hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=6).hexdigest()
         return f"{ANALYSER_VERSION}-{digest}"
 
@@ -75,6 +76,13 @@ class FileResult:
     def ok(self) -> bool:
         return self.status != "failed"
 
+    @property
+    def key(self) -> str:
+        """The content hash of a document that was read (every one of Corpus.docs())."""
+        if self.hash is None:
+            raise IpcorpusError(f"{self.path}: no content hash (the file was not read)")
+        return self.hash
+
 
 @dataclass
 class Corpus:
@@ -93,34 +101,46 @@ class Corpus:
     def docs(self) -> list[FileResult]:
         return [f for f in self.files if f.ok]
 
+    @property
+    def index(self) -> Store:
+        """The index of a run that has one; a run without one keeps each analysis in
+        FileResult.packed, and never asks."""
+        if self.store is None:
+            raise IpcorpusError("this run keeps no index")
+        return self.store
+
     def failed(self) -> list[FileResult]:
         return [f for f in self.files if not f.ok]
 
     def stats(self, f: FileResult) -> dict:
         if f.packed is not None:
             return json.loads(f.packed["stats"])
-        return self.store.stats(f.hash, self.version)
+        got = self.index.stats(f.key, self.version)
+        if got is None:
+            # Another run with other settings rewrote these files' entries meanwhile.
+            raise IpcorpusError(f"index {self.index.path} changed during this run; run the command again")
+        return got
 
     def stored_analysis(self, f: FileResult) -> Analysis:
         """The document's analysis as analysed, learned furniture not dropped (a fresh copy)."""
-        a = unpack_analysis(f.packed["blob"]) if f.packed is not None else self.store.analysis(f.hash, self.version)[0]
+        a = unpack_analysis(f.packed["blob"]) if f.packed is not None else self.index.analysis(f.key, self.version)[0]
         if a is None:
             # Another run with other settings rewrote these files' entries meanwhile.
-            raise IpcorpusError(f"index {self.store.path} changed during this run; run the command again")
+            raise IpcorpusError(f"index {self.index.path} changed during this run; run the command again")
         return a
 
     def analysis(self, f: FileResult) -> Analysis:
         """The document's analysis with learned furniture dropped (a fresh copy)."""
         a = self.stored_analysis(f)
         if f.hash in self.affected:
-            drop_recurring(a, set(self.keys_of(f.hash)))
+            drop_recurring(a, set(self.keys_of(f.key)))
         return a
 
     def keys_of(self, h: str) -> list:
         """The learned line keys document `h` holds (read from the index on first use:
         a run that drops nothing need not load them)."""
         if self._learned_keys is None:
-            got = self.store.learned_keys(self.learned_key) if self.store is not None else None
+            got = self.store.learned_keys(self.learned_key) if self.store is not None and self.learned_key else None
             self._learned_keys = got if got is not None else relearn(self)
         return self._learned_keys.get(h, [])
 
@@ -128,15 +148,16 @@ class Corpus:
         """The document's stance, scored once with its learned furniture dropped
         (_settle); scored here only if that pass could not (a broken pool)."""
         if f.stance is None:
-            sig = self.affected.get(f.hash, "")
-            blob = self.stances.get(f.hash)
+            h = f.key
+            sig = self.affected.get(h, "")
+            blob = self.stances.get(h)
             st = unpack_stance(blob) if blob is not None else \
-                self.store.stance(f.hash, self.version, sig) if self.store is not None else None
+                self.store.stance(h, self.version, sig) if self.store is not None else None
             if st is None:
                 st = stance_record(self.analysis(f), self.options.lexicons)
-                self.stances[f.hash] = pack_stance(st)
+                self.stances[h] = pack_stance(st)
                 if self.store is not None:
-                    self.store.set_stances(self.version, [(f.hash, sig, self.stances[f.hash])])
+                    self.store.set_stances(self.version, [(h, sig, self.stances[h])])
             f.stance = st
         return f.stance
 
@@ -232,7 +253,7 @@ def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: Non
         # Names this run's documents and their furniture: when the last run that
         # stored every stance had the same, there is nothing to look for.
         h = hashlib.blake2b(f"{version} {corpus.learned_key}".encode(), digest_size=16)
-        for x in sorted({f.hash for f in corpus.docs()}):
+        for x in sorted({f.key for f in corpus.docs()}):
             h.update(x.encode())
             h.update(corpus.affected.get(x, "").encode())
         mark = h.hexdigest()
@@ -241,24 +262,25 @@ def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: Non
     states = store.stance_states(version) if store is not None else {}
     todo: dict[str, tuple] = {}
     for f in corpus.docs():
-        if f.hash in todo:
+        if f.key in todo:
             continue
-        sig = corpus.affected.get(f.hash, "")
-        has, rsig = states.get(f.hash, (False, None))
+        sig = corpus.affected.get(f.key, "")
+        has, rsig = states.get(f.key, (False, None))
         if (rsig != sig) if sig else not has:
-            todo[f.hash] = (sig, f)
+            todo[f.key] = (sig, f)
 
     progress("total", total + len(todo))
 
     def job(h):
         sig, f = todo[h]
-        blob = f.packed["blob"] if f.packed is not None else store.blob(h, version)
+        blob = f.packed["blob"] if f.packed is not None else corpus.index.blob(h, version)
         return blob, (corpus.keys_of(h) if sig else ())
 
     if len(todo) > 1 and pool.wanted(len(todo)):
         batches = workers.batches(list(todo), {h: f.fp for h, (_, f) in todo.items()}, pool.n)
         hashes = [h for b in batches for h in b]
-        out = (r for rs in pool.map(workers.stance_batch, ([job(h) for h in b] for b in batches), 1) for r in rs)
+        out: Iterable = (r for rs in pool.map(workers.stance_batch, ([job(h) for h in b] for b in batches), 1)
+                         for r in rs)
     else:
         workers.init_worker(corpus.options)
         hashes = list(todo)
