@@ -225,3 +225,55 @@ def test_memory_urls_are_read_by_the_workers(client, address, tmp_path, capsys):
     assert chk.command(["memory://mcorpus"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0
     findings = capsys.readouterr().out.splitlines()
     assert findings and all(f.startswith("memory://mcorpus/") for f in findings)
+
+
+def _streamed(tmp_path, **open_kw):
+    """`stance --format jsonl`'s records as the run prints them (output_cache.Streamed),
+    with how many were printed and flushed and how many articles were still unscored each time an
+    article was scored; and the same output rendered after the run, unstreamed."""
+    import io
+
+    from ipcorpus import Corpus
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import stance_output, stance_pieces
+    from ipcorpus.index.output_cache import Streamed
+    class Pipe(io.StringIO):
+        flushed = 0           # lines a reader at the other end would have seen
+
+        def flush(self):
+            self.flushed = self.getvalue().count("\n")
+
+    buf = Pipe()
+    seen = []
+
+    class Watched(Streamed):
+        def ready(self, pending):
+            super().ready(pending)
+            seen.append((buf.flushed, len(pending)))
+
+    stream = Watched(Out("jsonl", stream=buf), "stance", {"evidence": 2},
+                     lambda c: stance_pieces(c, "jsonl", 2, (), c.docs()))
+    corpus = Corpus.open("sample_corpus", db=str(tmp_path / "s.sqlite"), stream=stream, **open_kw).run
+    assert stream.finish()
+    whole = io.StringIO()
+    stance_output(corpus, Out("jsonl", stream=whole), evidence=2)
+    return buf.getvalue(), seen, whole.getvalue()
+
+
+@pytest.mark.parametrize("where", ["scheduler", "local pool"])
+def test_records_print_as_they_are_scored(where, address, tmp_path, monkeypatch):
+    """Ordered streaming: the first records are printed while articles are still to be
+    scored, and what is printed is byte for byte the output rendered after the run."""
+    if where == "scheduler":
+        kw = {"scheduler": address}
+    else:
+        from ipcorpus.corpus import workers
+        monkeypatch.setattr(workers, "PARALLEL_MIN", 2)    # the 20 articles go to the process pool
+        kw = {"jobs": 2}
+    printed, seen, whole = _streamed(tmp_path, **kw)
+    assert printed == whole and printed.count("\n") == 20
+    assert seen[-1] == (20, 0)
+    assert any(lines > 0 and left > 0 for lines, left in seen), seen
+    # A warm run prints the kept output (nothing left to score) the same.
+    again, seen, _ = _streamed(tmp_path, **kw)
+    assert again == printed and seen == [(20, 0)]
