@@ -277,3 +277,36 @@ def test_records_print_as_they_are_scored(where, address, tmp_path, monkeypatch)
     # A warm run prints the kept output (nothing left to score) the same.
     again, seen, _ = _streamed(tmp_path, **kw)
     assert again == printed and seen == [(20, 0)]
+
+
+def test_url_corpus_check_cites_urls_and_gone_files_leave_the_index(tmp_path, capsys):
+    """An indexed URL corpus: check compares each article with the others of the index,
+    not with itself under a mangled name (memory:/…); a file gone from the URL folder
+    is pruned from the index as a local one is; --changed-since refuses URLs, which git
+    cannot speak for, in one line (exit 2) instead of leaving them out."""
+    import ipcorpus.check as chk
+    from ipcorpus import Corpus
+    from ipcorpus.api import make_options
+    from ipcorpus.commands.output import Out
+    from ipcorpus.index import Store
+    names = ["netease/xiaomi_ip_firewall.txt", "sohu/xiaomi_ip_firewall_repost.txt", "36kr/tesla_musk_x_account.txt",
+             "blog/chenou_wo_wei_ziji_daiyan.txt"]
+    _write_memory({f"/gone/{n}": (ROOT / "sample_corpus" / n).read_bytes() for n in names})
+    db = str(tmp_path / "u.sqlite")
+    Corpus.open("memory://gone", db=db)
+    capsys.readouterr()
+    opts = make_options(["memory://gone"], db=db)
+    assert chk.command(["memory://gone"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0
+    w206 = [f for f in capsys.readouterr().out.splitlines() if " W206 " in f]
+    assert w206 == ["memory://gone/sohu/xiaomi_ip_firewall_repost.txt:12:1: W206 repost of "
+                    "memory://gone/netease/xiaomi_ip_firewall.txt:11 (95% of the kept text is the same)"]
+    import fsspec
+    fsspec.filesystem("memory").rm("/gone/blog/chenou_wo_wei_ziji_daiyan.txt")
+    again = Corpus.open("memory://gone", db=db)
+    assert again.run.pruned == 1
+    assert sorted(Store(db).file_rows()) == sorted(f"memory://gone/{n}" for n in names[:3])
+    p = ipcorpus("check", "memory://gone", "--changed-since", "HEAD", "--no-cache")
+    err = p.stderr.decode()
+    assert p.returncode == 2 and p.stdout == b"", err
+    assert err.count("\n") == 1 and err.startswith("ipcorpus: error: --changed-since asks git what changed, and "
+                                                   "memory://gone is a URL"), err

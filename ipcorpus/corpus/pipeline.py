@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -21,8 +20,7 @@ from ipcorpus.corpus.workers import LocalPool, make_pool
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.index import Store, pack_stance, unpack_analysis, unpack_stance
 from ipcorpus.models import Analysis, ArticleStance
-from ipcorpus.read.remote import is_url
-from ipcorpus.read.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths
+from ipcorpus.read.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, exists, index_path, is_folder, iter_paths
 
 BATCH = 100
 
@@ -181,7 +179,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: Local
     total = len(files) + 1
     progress("total", total)
     for display in files:
-        fr = FileResult(display, display if display == STDIN or is_url(display) else os.path.abspath(display), "new")
+        fr = FileResult(display, index_path(display), "new")
         results.append(fr)
         data = take(fr, rows.get(fr.abspath), store, version, analysed, opts.max_bytes)
         if data is None:
@@ -220,8 +218,8 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: Local
     jobs.clear()
     corpus.files = results
     if store:
-        dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
-        corpus.pruned = store.prune({f.abspath for f in results}, dirs)
+        dirs = [index_path(p) for p in paths if is_folder(p)]
+        corpus.pruned = store.prune({f.abspath for f in results}, dirs, exists)
     # Only a file analysed again (new content, another analyser) or one gone can
     # leave an analysis no file points at.
     changed = bool(corpus.pruned) or any(f.status == "changed" for f in results)

@@ -75,6 +75,23 @@ def _mtime_ns(info: dict) -> int | None:
     return None
 
 
+def is_folder(url: str) -> bool:
+    fs, path = _fs(url)
+    try:
+        return bool(fs.isdir(path))
+    except OSError:
+        return False
+
+
+def exists(url: str) -> bool:
+    """Whether a file is at `url`; an error asking counts as there (it is not pruned)."""
+    fs, path = _fs(url)
+    try:
+        return bool(fs.exists(path))
+    except OSError:
+        return True
+
+
 def stat_url(url: str) -> SimpleNamespace:
     """st_size and st_mtime_ns (None when unknown) of the file at `url`; OSError if gone."""
     fs, path = _fs(url)
