@@ -75,21 +75,22 @@ def _mtime_ns(info: dict) -> int | None:
     return None
 
 
-def is_folder(url: str) -> bool:
+def _ask(url: str, question: str, unanswered: bool) -> bool:
+    """The filesystem's isdir or exists at `url`; `unanswered` when it cannot say."""
     fs, path = _fs(url)
     try:
-        return bool(fs.isdir(path))
+        return bool(getattr(fs, question)(path))
     except OSError:
-        return False
+        return unanswered
+
+
+def is_folder(url: str) -> bool:
+    return _ask(url, "isdir", False)
 
 
 def exists(url: str) -> bool:
     """Whether a file is at `url`; an error asking counts as there (it is not pruned)."""
-    fs, path = _fs(url)
-    try:
-        return bool(fs.exists(path))
-    except OSError:
-        return True
+    return _ask(url, "exists", True)
 
 
 def stat_url(url: str) -> SimpleNamespace:
