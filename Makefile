@@ -34,8 +34,11 @@ eval: $(STAMP)
 	$(BIN)/python tools/stance_model.py cv
 	@if [ -x ../shared/eval/run ]; then ../shared/eval/run | tail -7; fi
 
+# The speed table (bench/run.py), then the same analysis on a Dask LocalCluster
+# (bench/cluster.py, the bench-dask target alone).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/cluster.py
 
 # --scheduler on a LocalCluster of this machine: throughput with 1 and 2 workers, the
 # client's cost per article, growth from 2,000 to 20,000 articles (bench/cluster.py).

@@ -113,15 +113,16 @@ class Corpus:
     @classmethod
     def open(cls, paths: str | Sequence[str], *, db: str | None = None, no_cache: bool = False,
              scheduler: str | None = None, jobs: int = 0, config: str | None = None, options=None,
-             progress: Callable | None = None) -> Corpus:
+             progress: Callable | None = None, stream=None) -> Corpus:
         """Index the files and folders (local paths or fsspec URLs) incrementally, as
         every command does, with the settings of their ipcorpus.toml (or `config`);
-        `options` (pipeline.Options) replaces all of that, as the CLI passes it."""
+        `options` (pipeline.Options) replaces all of that, as the CLI passes it;
+        `stream` (pipeline.Stream) is told as each stance becomes final."""
         from ipcorpus.corpus.pipeline import run
         paths = [paths] if isinstance(paths, str) else list(paths)
         if options is None:
             options = make_options(paths, db, no_cache, jobs, config=config, scheduler=scheduler)
-        return cls(paths, run(paths, options, progress))
+        return cls(paths, run(paths, options, progress, stream))
 
     def __len__(self) -> int:
         return len(self.run.docs())

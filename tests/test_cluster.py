@@ -225,3 +225,88 @@ def test_memory_urls_are_read_by_the_workers(client, address, tmp_path, capsys):
     assert chk.command(["memory://mcorpus"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0
     findings = capsys.readouterr().out.splitlines()
     assert findings and all(f.startswith("memory://mcorpus/") for f in findings)
+
+
+def _streamed(tmp_path, **open_kw):
+    """`stance --format jsonl`'s records as the run prints them (output_cache.Streamed),
+    with how many were printed and flushed and how many articles were still unscored each time an
+    article was scored; and the same output rendered after the run, unstreamed."""
+    import io
+
+    from ipcorpus import Corpus
+    from ipcorpus.commands.output import Out
+    from ipcorpus.commands.stance_tables import stance_output, stance_pieces
+    from ipcorpus.index.output_cache import Streamed
+    class Pipe(io.StringIO):
+        flushed = 0           # lines a reader at the other end would have seen
+
+        def flush(self):
+            self.flushed = self.getvalue().count("\n")
+
+    buf = Pipe()
+    seen = []
+
+    class Watched(Streamed):
+        def ready(self, pending):
+            super().ready(pending)
+            seen.append((buf.flushed, len(pending)))
+
+    stream = Watched(Out("jsonl", stream=buf), "stance", {"evidence": 2},
+                     lambda c: stance_pieces(c, "jsonl", 2, (), c.docs()))
+    corpus = Corpus.open("sample_corpus", db=str(tmp_path / "s.sqlite"), stream=stream, **open_kw).run
+    assert stream.finish()
+    whole = io.StringIO()
+    stance_output(corpus, Out("jsonl", stream=whole), evidence=2)
+    return buf.getvalue(), seen, whole.getvalue()
+
+
+@pytest.mark.parametrize("where", ["scheduler", "local pool"])
+def test_records_print_as_they_are_scored(where, address, tmp_path, monkeypatch):
+    """Ordered streaming: the first records are printed while articles are still to be
+    scored, and what is printed is byte for byte the output rendered after the run."""
+    if where == "scheduler":
+        kw = {"scheduler": address}
+    else:
+        from ipcorpus.corpus import workers
+        monkeypatch.setattr(workers, "PARALLEL_MIN", 2)    # the 20 articles go to the process pool
+        kw = {"jobs": 2}
+    printed, seen, whole = _streamed(tmp_path, **kw)
+    assert printed == whole and printed.count("\n") == 20
+    assert seen[-1] == (20, 0)
+    assert any(lines > 0 and left > 0 for lines, left in seen), seen
+    # A warm run prints the kept output (nothing left to score) the same.
+    again, seen, _ = _streamed(tmp_path, **kw)
+    assert again == printed and seen == [(20, 0)]
+
+
+def test_url_corpus_check_cites_urls_and_gone_files_leave_the_index(tmp_path, capsys):
+    """An indexed URL corpus: check compares each article with the others of the index,
+    not with itself under a mangled name (memory:/…); a file gone from the URL folder
+    is pruned from the index as a local one is; --changed-since refuses URLs, which git
+    cannot speak for, in one line (exit 2) instead of leaving them out."""
+    import ipcorpus.check as chk
+    from ipcorpus import Corpus
+    from ipcorpus.api import make_options
+    from ipcorpus.commands.output import Out
+    from ipcorpus.index import Store
+    names = ["netease/xiaomi_ip_firewall.txt", "sohu/xiaomi_ip_firewall_repost.txt", "36kr/tesla_musk_x_account.txt",
+             "blog/chenou_wo_wei_ziji_daiyan.txt"]
+    _write_memory({f"/gone/{n}": (ROOT / "sample_corpus" / n).read_bytes() for n in names})
+    db = str(tmp_path / "u.sqlite")
+    Corpus.open("memory://gone", db=db)
+    capsys.readouterr()
+    opts = make_options(["memory://gone"], db=db)
+    assert chk.command(["memory://gone"], opts, Out("text"), "text", chk.Settings(), exit_zero=True) == 0
+    w206 = [f for f in capsys.readouterr().out.splitlines() if " W206 " in f]
+    assert w206 == ["memory://gone/sohu/xiaomi_ip_firewall_repost.txt:12:1: W206 repost of "
+                    "memory://gone/netease/xiaomi_ip_firewall.txt:11 (95% of the kept text is the same)"]
+    import fsspec
+    fsspec.filesystem("memory").rm("/gone/blog/chenou_wo_wei_ziji_daiyan.txt")
+    again = Corpus.open("memory://gone", db=db)
+    assert again.run.pruned == 1
+    assert sorted(Store(db).file_rows()) == sorted(f"memory://gone/{n}" for n in names[:3])
+    p = ipcorpus("check", "memory://gone", "--changed-since", "HEAD", "--no-cache")
+    err = p.stderr.decode()
+    assert p.returncode == 2 and p.stdout == b"", err
+    assert err.count("\n") == 1 and err.startswith("ipcorpus: error: --changed-since asks git what changed, and "
+                                                   "memory://gone is a URL"), err

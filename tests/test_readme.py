@@ -180,3 +180,18 @@ def test_setup_commands_exist_and_ci_runs_the_documented_test_command():
         assert re.search(rf"^{target}:", makefile, re.M), f"README.md documents `make {target}`: no such target"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_make_bench_runs_the_speed_table_then_the_cluster_benchmark():
+    """Issue 14: the cluster benchmark is part of `make bench`; `make bench-dask` is it alone."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+    def recipe(target):
+        m = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.M)
+        assert m, f"no make target {target}"
+        return [line.strip() for line in m.group(1).splitlines()]
+
+    assert recipe("bench") == ["$(BIN)/python bench/run.py", "$(BIN)/python bench/cluster.py"]
+    assert recipe("bench-dask") == ["$(BIN)/python bench/cluster.py"]
+    performance = section("Performance", 2)
+    assert "`make bench` runs `bench/run.py`, then the cluster benchmark `bench/cluster.py`" in performance

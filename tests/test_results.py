@@ -26,7 +26,8 @@ def corpus_dir(tmp_path):
 @pytest.fixture
 def renders(monkeypatch):
     """Count the renderings that were not served from the index whole: the command
-    once per rendering, and each document piece rendered in `pieces`."""
+    once per rendering, and each document piece rendered, whether the output is
+    printed after the run (render) or while it runs (Streamed)."""
     calls = []
     real = results.render
 
@@ -34,9 +35,12 @@ def renders(monkeypatch):
         def w(o):
             calls.append(command)
             write(o)
-        if pieces is not None:
-            docs, piece, assemble = pieces
-            first = []
+        return real(corpus, out, command, options, w, pieces)
+
+    class Counted(results._Printer):
+        def __init__(self, corpus, out, command, *args, **kw):
+            super().__init__(corpus, out, command, *args, **kw)
+            piece, first = self.piece, []
 
             def counted(f):
                 if not first:
@@ -44,8 +48,7 @@ def renders(monkeypatch):
                     calls.append(command)
                 calls.pieces.append(f.path)
                 return piece(f)
-            pieces = (docs, counted, assemble)
-        return real(corpus, out, command, options, w, pieces)
+            self.piece = counted
 
     class Calls(list):
         pieces: list
@@ -53,6 +56,7 @@ def renders(monkeypatch):
     calls = Calls()
     calls.pieces = []
     monkeypatch.setattr(results, "render", counting)
+    monkeypatch.setattr(results, "_Printer", Counted)
     return calls
 
 

@@ -116,7 +116,8 @@ def _readable(files: list[str], limit: int, report: Report, settings: Settings) 
 
 
 def _abs(files) -> set:
-    return {os.path.abspath(f) for f in files}
+    from ipcorpus.read.source import index_path
+    return {index_path(f) for f in files}
 
 
 def _file_finding(report: Report, settings: Settings, path: str, code: str, message: str):
@@ -144,7 +145,7 @@ def _in_process(files, opts, db, report, settings):
     from ipcorpus.clean.rules import make_ruleset
     from ipcorpus.corpus.analysis import analyse_bytes, content_hash
     from ipcorpus.index import Store
-    from ipcorpus.read.source import read_bytes
+    from ipcorpus.read.source import index_path, read_bytes
     store = Store(db) if db and os.path.isfile(db) else None
     version = opts.version()
     rules = None
@@ -162,7 +163,7 @@ def _in_process(files, opts, db, report, settings):
         except InputError as e:
             _refused(report, settings, display, str(e))
             continue
-        docs.append(Doc(display, os.path.abspath(display), h, a))
+        docs.append(Doc(display, index_path(display), h, a))
     return docs, store
 
 
@@ -212,6 +213,9 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
 
 
 def _shown(abspath: str) -> str:
+    from ipcorpus.read.remote import is_url
+    if is_url(abspath):
+        return abspath              # a URL is cited as it is kept
     rel = os.path.relpath(abspath)
     return abspath if rel.startswith("..") else rel
 
@@ -228,7 +232,14 @@ def changed_files(ref: str, paths: list[str], patterns) -> list[str]:
     """The article files under `paths` added or modified since `ref` (since its merge
     base with HEAD, as `git diff REF...` counts them), committed or not, plus new
     files git does not ignore."""
+    from ipcorpus.read.remote import is_url
     from ipcorpus.read.source import iter_paths
+    for given in paths:
+        if is_url(given):
+            # Git knows only its working tree: a URL's files would be silently left out.
+            raise IpcorpusError(f"--changed-since asks git what changed, and {given} is a URL, not a path in a git "
+                                "working tree: check URLs without --changed-since (the index reads again only "
+                                "what changed)")
     first = paths[0] if paths else "."
     where = first if os.path.isdir(first) else (os.path.dirname(first) or ".")
     if not os.path.isdir(where):

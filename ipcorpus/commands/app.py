@@ -212,11 +212,11 @@ def check_format(fmt: str, allowed=None):
         raise IpcorpusError(f"unknown format '{fmt}' (choose from {', '.join(allowed)})")
 
 
-def run_corpus(paths, opts, out):
+def run_corpus(paths, opts, out, stream=None):
     from ipcorpus.api import Corpus
     from ipcorpus.progress import Progress
     with Progress(out.err) as bar:
-        corpus = Corpus.open(paths, options=opts, progress=bar.update).run
+        corpus = Corpus.open(paths, options=opts, progress=bar.update, stream=stream).run
     for n in corpus.notes:
         out.note(f"ipcorpus: note: {n}")
     return corpus, warn_failed(corpus, paths, out)

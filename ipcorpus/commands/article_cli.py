@@ -129,21 +129,29 @@ def stance(paths: list[str] = PathsArg,
     opts = run_options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
     if list_files:
         print_files(paths, opts, out)
-    corpus, hard = run_corpus(paths, opts, out)
-    require_files(corpus, paths, opts, out)
     from ipcorpus.commands.stance_tables import stance_docs, stance_pieces
-    from ipcorpus.index.output_cache import render
+    from ipcorpus.index.output_cache import Streamed, render
     labels = tuple(label or ())
+    if explain and (by is not None or evidence):
+        raise IpcorpusError("--explain goes with neither --by nor --evidence")
+    options = {"evidence": evidence, "by": by, "labels": sorted(labels), "sort": sort, "limit": limit}
+    # Records print as the run scores them when their order needs no stance (the walk,
+    # or by path; a limit that does not count labels).
+    streams = by is None and not explain and sort in (None, "path") and not (limit is not None and labels)
+    stream = Streamed(out, "stance", options, lambda c: stance_pieces(c, out.fmt, evidence, labels,
+                                                                        stance_docs(c, labels, sort, limit)))
+    corpus, hard = run_corpus(paths, opts, out, stream if streams else None)
+    require_files(corpus, paths, opts, out)
+    if stream.finish():
+        finish(corpus, hard)
+        return
     docs = stance_docs(corpus, labels, sort, limit) if by is None else None
     if explain:
-        if by is not None or evidence:
-            raise IpcorpusError("--explain goes with neither --by nor --evidence")
         from ipcorpus.commands.stance_tables import stance_explain_output
         stance_explain_output(corpus, out, labels, docs)
         finish(corpus, hard)
         return
-    render(corpus, out, "stance", {"evidence": evidence, "by": by, "labels": sorted(labels), "sort": sort,
-                                   "limit": limit},
+    render(corpus, out, "stance", options,
            lambda o: stance_output(corpus, o, evidence=evidence, by=by, labels=labels, docs=docs),
            stance_pieces(corpus, out.fmt, evidence, labels, docs) if by is None else None)
     finish(corpus, hard)

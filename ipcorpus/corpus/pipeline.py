@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ipcorpus import ANALYSER_VERSION
 from ipcorpus.budget import DEFAULT_SECONDS, REASON
@@ -21,8 +20,7 @@ from ipcorpus.corpus.workers import LocalPool, make_pool
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.index import Store, pack_stance, unpack_analysis, unpack_stance
 from ipcorpus.models import Analysis, ArticleStance
-from ipcorpus.read.remote import is_url
-from ipcorpus.read.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, iter_paths
+from ipcorpus.read.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, exists, index_path, is_folder, iter_paths
 
 BATCH = 100
 
@@ -162,16 +160,31 @@ class Corpus:
         return f.stance
 
 
-def run(paths: list[str], opts: Options, progress: Callable | None = None) -> Corpus:
-    """Index the given files and folders and return the corpus."""
+class Stream(Protocol):
+    """What prints a command's records while the run scores them
+    (index/output_cache.Streamed). A record is final only once the corpus's recurring
+    furniture is learned (after every article is analysed) and its article scored
+    with it: so `start` comes after learning and `ready` after each article scored."""
+
+    def start(self, corpus: Corpus) -> list[FileResult] | None:
+        """The documents in the order they are printed (scored in that order), or None."""
+
+    def ready(self, pending: set[str]) -> None:
+        """An article was scored: `pending` holds the content hashes still to score."""
+
+
+def run(paths: list[str], opts: Options, progress: Callable | None = None, stream: Stream | None = None) -> Corpus:
+    """Index the given files and folders and return the corpus; `stream` is told as
+    each document's stance becomes final."""
     pool = make_pool(opts)
     try:
-        return _run(paths, opts, progress, pool)
+        return _run(paths, opts, progress, pool, stream)
     finally:
         pool.close()
 
 
-def _run(paths: list[str], opts: Options, progress: Callable | None, pool: LocalPool) -> Corpus:
+def _run(paths: list[str], opts: Options, progress: Callable | None, pool: LocalPool,
+         stream: Stream | None = None) -> Corpus:
     progress = progress or (lambda *_: None)
     files = list(iter_paths(paths, opts.patterns))
     # Standard input is no file: nothing about it goes into an index.
@@ -187,7 +200,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: Local
     total = len(files) + 1
     progress("total", total)
     for display in files:
-        fr = FileResult(display, display if display == STDIN or is_url(display) else os.path.abspath(display), "new")
+        fr = FileResult(display, index_path(display), "new")
         results.append(fr)
         data = take(fr, rows.get(fr.abspath), store, version, analysed, opts.max_bytes)
         if data is None:
@@ -226,8 +239,8 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: Local
     jobs.clear()
     corpus.files = results
     if store:
-        dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
-        corpus.pruned = store.prune({f.abspath for f in results}, dirs)
+        dirs = [index_path(p) for p in paths if is_folder(p)]
+        corpus.pruned = store.prune({f.abspath for f in results}, dirs, exists)
     # Only a file analysed again (new content, another analyser) or one gone can
     # leave an analysis no file points at.
     changed = bool(corpus.pruned) or any(f.status == "changed" for f in results)
@@ -235,7 +248,7 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: Local
         learn(corpus, fresh)
     fresh.clear()
     if opts.stances:
-        _settle(corpus, pool, progress, total)
+        _settle(corpus, pool, progress, total, stream)
     if store and changed:
         # Last: learning just read the keys of the documents that went.
         store.forget_unused()
@@ -243,31 +256,24 @@ def _run(paths: list[str], opts: Options, progress: Callable | None, pool: Local
     return corpus
 
 
-def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: None, total: int = 0):
+def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: None, total: int = 0,
+            stream: Stream | None = None):
     """Score each document that has no stance yet for its learned furniture (most
     often: those analysed in this run), once, by the worker pool when there are
-    many; kept in the index, so a later run with the same furniture reads it."""
+    many; kept in the index, so a later run with the same furniture reads it.
+    With a `stream`, in the order it prints them, telling it as each is scored."""
     store, version = corpus.store, corpus.version
-    mark = None
-    if store is not None:
-        # Names this run's documents and their furniture: when the last run that
-        # stored every stance had the same, there is nothing to look for.
-        h = hashlib.blake2b(f"{version} {corpus.learned_key}".encode(), digest_size=16)
-        for x in sorted({f.key for f in corpus.docs()}):
-            h.update(x.encode())
-            h.update(corpus.affected.get(x, "").encode())
-        mark = h.hexdigest()
-        if store.settled() == mark:
-            return
-    states = store.stance_states(version) if store is not None else {}
-    todo: dict[str, tuple] = {}
-    for f in corpus.docs():
-        if f.key in todo:
-            continue
-        sig = corpus.affected.get(f.key, "")
-        has, rsig = states.get(f.key, (False, None))
-        if (rsig != sig) if sig else not has:
-            todo[f.key] = (sig, f)
+    mark, todo = _unscored(corpus)
+    pending = set(todo)
+    order = stream.start(corpus) if stream is not None else None
+    if stream is not None and order is not None:
+        rank: dict[str, int] = {}
+        for k, f in enumerate(order):
+            rank.setdefault(f.key, k)
+        todo = dict(sorted(todo.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        stream.ready(pending)           # what needs no scoring prints now
+    if mark is None and store is not None:
+        return                          # scored as the last run left them
 
     progress("total", total + len(todo))
 
@@ -277,7 +283,8 @@ def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: Non
         return blob, (corpus.keys_of(h) if sig else ())
 
     if len(todo) > 1 and pool.wanted(len(todo)):
-        batches = workers.batches(list(todo), {h: f.fp for h, (_, f) in todo.items()}, pool.n)
+        batches = workers.batches(list(todo), {h: f.fp for h, (_, f) in todo.items()}, pool.n,
+                                  ordered=order is not None)
         hashes = [h for b in batches for h in b]
         out: Iterable = (r for rs in pool.map(workers.stance_batch, ([job(h) for h in b] for b in batches), 1)
                          for r in rs)
@@ -297,9 +304,41 @@ def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: Non
                     done = []
             else:
                 stored = False
+            if stream is not None:
+                # A failed one is scored when printed (Corpus.stance), as without a stream.
+                pending.discard(h)
+                stream.ready(pending)
+    except BrokenPipeError:
+        raise                   # the stream's reader is gone (`| head`): the run ends quietly
     except Exception:  # noqa: BLE001 - a broken pool: Corpus.stance scores what is missing
         stored = False
     if store is not None:
         stored &= store.set_stances(version, done)
         if stored:
             store.set_settled(mark)
+
+
+def _unscored(corpus: Corpus) -> tuple[str | None, dict[str, tuple]]:
+    """(the mark naming this run's documents and their furniture, or None when the
+    last run that stored every stance had the same; hash -> (signature, document)
+    of those with no stance for their furniture yet, in walk order)."""
+    store, version = corpus.store, corpus.version
+    mark = None
+    if store is not None:
+        h = hashlib.blake2b(f"{version} {corpus.learned_key}".encode(), digest_size=16)
+        for x in sorted({f.key for f in corpus.docs()}):
+            h.update(x.encode())
+            h.update(corpus.affected.get(x, "").encode())
+        mark = h.hexdigest()
+        if store.settled() == mark:
+            return None, {}
+    states = store.stance_states(version) if store is not None else {}
+    todo: dict[str, tuple] = {}
+    for f in corpus.docs():
+        if f.key in todo:
+            continue
+        sig = corpus.affected.get(f.key, "")
+        has, rsig = states.get(f.key, (False, None))
+        if (rsig != sig) if sig else not has:
+            todo[f.key] = (sig, f)
+    return mark, todo

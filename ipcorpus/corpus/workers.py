@@ -100,15 +100,17 @@ def stance_batch(jobs: list) -> list:
     return [stance_job(j) for j in jobs]
 
 
-def batches(hashes: list, fps: dict, workers: int) -> list[list]:
+def batches(hashes: list, fps: dict, workers: int, ordered: bool = False) -> list[list]:
     """The documents to score in batches, copies of one article (one fingerprint)
     together where they fit: a worker remembers the sentences it scored, and
-    copies share most of theirs. Batches stay small enough to share the work."""
-    cap = max(16, len(hashes) // (workers * 4))
+    copies share most of theirs. Batches stay small enough to share the work.
+    `ordered`: in the order given instead (a streamed output prints in that order,
+    so the first records must come first), 16 to a batch."""
+    cap = max(16, len(hashes) // (workers * 4)) if not ordered else 16
     out: list[list] = []
     batch: list = []
     last = None
-    for h in sorted(hashes, key=lambda x: (fps.get(x) or "", x)):
+    for h in hashes if ordered else sorted(hashes, key=lambda x: (fps.get(x) or "", x)):
         fp = fps.get(h)
         if batch and (len(batch) >= cap or (fp != last and len(batch) >= 16)):
             out.append(batch)
@@ -170,7 +172,8 @@ class LocalPool:
 
     def close(self):
         if self.ex is not None:
-            self.ex.shutdown()
+            # Whatever is still queued after a run (a reader gone, `| head`) is not waited for.
+            self.ex.shutdown(cancel_futures=True)
             self.ex = None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ipcorpus.errors import IpcorpusError
 from ipcorpus.index.codec import pack_analysis, pack_stance, path_key, path_of, unpack_analysis, unpack_stance
@@ -60,13 +60,15 @@ class Store(Learned, Outputs):
         except sqlite3.OperationalError as e:
             raise IpcorpusError(f"cannot write index {self.path}: {e}") from None
 
-    def prune(self, keep_paths: set[str], under: list[str]) -> int:
-        """Forget files under the walked folders that are gone."""
+    def prune(self, keep_paths: set[str], under: list[str], exists: Callable[[str], bool] = os.path.exists) -> int:
+        """Forget files under the walked folders (local or URL) that are gone, as
+        `exists` says (read.source.exists: asks a URL's filesystem)."""
         gone = []
+        heads = tuple({u.rstrip(sep) + sep for u in under for sep in {os.sep, "/"}})
         for (key,) in self.db.execute("SELECT path FROM files").fetchall():
             p = path_of(key)
-            if p not in keep_paths and any(p == u or p.startswith(u.rstrip(os.sep) + os.sep) for u in under):
-                if not os.path.exists(p):
+            if p not in keep_paths and (p in under or p.startswith(heads)):
+                if not exists(p):
                     gone.append(key)
         if gone:
             try:

@@ -75,6 +75,24 @@ def _mtime_ns(info: dict) -> int | None:
     return None
 
 
+def _ask(url: str, question: str, unanswered: bool) -> bool:
+    """The filesystem's isdir or exists at `url`; `unanswered` when it cannot say."""
+    fs, path = _fs(url)
+    try:
+        return bool(getattr(fs, question)(path))
+    except OSError:
+        return unanswered
+
+
+def is_folder(url: str) -> bool:
+    return _ask(url, "isdir", False)
+
+
+def exists(url: str) -> bool:
+    """Whether a file is at `url`; an error asking counts as there (it is not pruned)."""
+    return _ask(url, "exists", True)
+
+
 def stat_url(url: str) -> SimpleNamespace:
     """st_size and st_mtime_ns (None when unknown) of the file at `url`; OSError if gone."""
     fs, path = _fs(url)

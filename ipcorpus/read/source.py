@@ -305,6 +305,23 @@ def _remote(path: str):
     return None
 
 
+def index_path(path: str) -> str:
+    """The name the index keeps a file under: a local path made absolute; an fsspec
+    URL (and standard input) as given, which os.path would mangle (memory:/x)."""
+    return path if path == STDIN or _remote(path) is not None else os.path.abspath(path)
+
+
+def is_folder(path: str) -> bool:
+    """A local folder, or a folder at an fsspec URL (remote.py)."""
+    remote = _remote(path)
+    return remote.is_folder(path) if remote is not None else os.path.isdir(path)
+
+
+def exists(path: str) -> bool:
+    remote = _remote(path)
+    return remote.exists(path) if remote is not None else os.path.exists(path)
+
+
 def stat_path(path: str):
     """os.stat of a file, or of an fsspec URL its size and modification time (remote.py)."""
     remote = _remote(path)
