@@ -91,17 +91,25 @@ def find_targets(hits: list[Hit], c: str, lex: Lexicon) -> list:
                     owners.side(h.start) == MATRIX else t) for h, t in targets]
     persons = [h for h, t in targets if t[2] == "person"]
     if persons:
-        covered = bytearray(len(c) + 1)
-        for h in hits:
-            covered[h.start:h.end] = b"\x01" * (h.end - h.start)
-        for m in _PRONOUN.finditer(c, persons[0].end):
-            if not covered[m.start()]:
-                ph = Hit(m.start(), m.end(), m.group(), {"person": lex.founder_weight})
-                hits.append(ph)
-                targets.append((ph, (1, lex.founder_weight, "person")))
-        hits.sort(key=lambda h: h.start)
-        targets.sort(key=lambda xt: xt[0].start)
+        _add_unnamed(hits, targets, c, ((m.span(), (1, lex.founder_weight, "person"))
+                                        for m in _PRONOUN.finditer(c, persons[0].end)))
     return targets
+
+
+def _add_unnamed(hits: list[Hit], targets: list, c: str, found) -> None:
+    """Targets that no lexicon word names (他/她 after a person, 前者/后者): each
+    ((start, end), (side sign, weight, table)) of `found` that no lexicon hit covers
+    becomes a hit and a target; both lists stay in order."""
+    covered = bytearray(len(c) + 1)
+    for h in hits:
+        covered[h.start:h.end] = b"\x01" * (h.end - h.start)
+    for (start, end), t in found:
+        if not covered[start]:
+            h = Hit(start, end, c[start:end], {t[2]: t[1]})
+            hits.append(h)
+            targets.append((h, t))
+    hits.sort(key=lambda h: h.start)
+    targets.sort(key=lambda xt: xt[0].start)
 
 
 class Refer(NamedTuple):
@@ -115,6 +123,7 @@ class Refer(NamedTuple):
     latter_weight: float
 
 ANAPHORS = ("前者", "后者")
+_ANAPHOR = re.compile("|".join(ANAPHORS))
 
 
 def refer_to(text: str, lex: Lexicon) -> Refer | None:
@@ -133,21 +142,11 @@ def refer_to(text: str, lex: Lexicon) -> Refer | None:
 def resolve_anaphors(hits: list[Hit], targets: list, c: str, refer: Refer) -> list:
     """前者 and 后者 as targets of the sides they stand for, where no lexicon word
     covers them (added to `hits` too)."""
-    covered = bytearray(len(c) + 1)
-    for h in hits:
-        covered[h.start:h.end] = b"\x01" * (h.end - h.start)
-    for word, side, weight in (("前者", refer.former, refer.former_weight),
-                               ("后者", refer.latter, refer.latter_weight)):
-        if not side:
-            continue
-        table = "founder" if side > 0 else "matrix"
-        at = c.find(word)
-        while at != -1:
-            if not covered[at]:
-                h = Hit(at, at + len(word), word, {table: weight})
-                hits.append(h)
-                targets.append((h, (side, weight, table)))
-            at = c.find(word, at + len(word))
-    hits.sort(key=lambda h: h.start)
-    targets.sort(key=lambda xt: xt[0].start)
+    stands_for = {ANAPHORS[0]: (refer.former, refer.former_weight), ANAPHORS[1]: (refer.latter, refer.latter_weight)}
+    found = []
+    for m in _ANAPHOR.finditer(c):
+        side, weight = stands_for[m.group()]
+        if side:
+            found.append((m.span(), (side, weight, "founder" if side > 0 else "matrix")))
+    _add_unnamed(hits, targets, c, found)
     return targets
