@@ -142,10 +142,7 @@ def decode(data: bytes) -> Decoded:
         pass
     best: tuple[float, str] | None = None
     for enc in ("gb18030", "big5", "utf-8"):
-        try:
-            text = sample.decode(enc)
-        except UnicodeDecodeError:
-            text = sample.decode(enc, errors="replace")
+        text = sample.decode(enc, errors="replace")    # the strict decode where it succeeds
         # A multi-byte character cut at the sample's end is not a fault of the encoding.
         q = _quality(text[:-1] if len(sample) < len(data) else text)
         if best is None or q > best[0]:
@@ -178,10 +175,7 @@ def _by_line(data: bytes) -> Decoded | None:
             continue
         best: tuple[float, str] | None = None
         for enc in ("utf-8", "gb18030", "big5"):
-            try:
-                t = part.decode(enc)
-            except UnicodeDecodeError:
-                t = part.decode(enc, errors="replace")
+            t = part.decode(enc, errors="replace")     # the strict decode where it succeeds
             q = _quality(t) - (0 if "\ufffd" not in t else 10)
             if best is None or q > best[0]:
                 best = (q, t)
