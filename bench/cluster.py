@@ -11,9 +11,10 @@ corpora generated as bench/run.py generates them (fresh index each time), it mea
               write the index), against the workers' CPU time per article
   growth      the same at N and at BIG articles (2 workers): how time, client
               cost and worker cost per article grow with the corpus
-  reposts     the client's CPU per article to group reposts as `report` does, after
-              the run: loading kept texts, shingling and sketching each one (work a
-              worker could do), and the merge (bands, exact Jaccard of candidates)
+  brief       the client's CPU per article for `report`'s figures after the run, at
+              N and at BIG: a reduce over the digests the workers made with each
+              stance (sketches banded, keyword counts summed), loading only the texts
+              of repost candidates; the figures must equal the local run's
 
 Workers load jieba and the rules once; a warm-up run on sample_corpus comes first,
 so the figures are the steady state. Results go to a table on stdout and
@@ -97,31 +98,35 @@ def timed(paths: list[str], db: str, scheduler: str | None = None, jobs: int = 0
     return m, records
 
 
-def repost_cost(paths: list[str], db: str) -> dict:
-    """The client's CPU per article to group reposts as `report` does (after the run,
-    from the index, no cluster): loading each kept text, the per-article shingles and
-    MinHash sketch (work a worker could do), and the merge (LSH bands, candidate
-    pairs checked by exact Jaccard), which needs every sketch."""
+def brief_cost(paths: list[str], db: str) -> tuple[dict, dict]:
+    """The client's CPU per article for `report`'s figures after the run (from the
+    index, no cluster): the reduce over each article's stance and digest, which the
+    workers made (corpus/digest.py): sketches banded, term counts summed, labels
+    counted, and the texts of repost candidate pairs loaded to confirm them. Returns
+    the figures too, to compare with the local run's."""
     from ipcorpus.api import Corpus
-    from ipcorpus.corpus import reposts
+    from ipcorpus.corpus.pipeline import Corpus as Run
+    from ipcorpus.report import figures
     corpus = Corpus.open(paths, db=db).run
-    docs = corpus.docs()
-    c0 = _cpu()
-    texts = [corpus.analysis(f).kept_text() for f in docs]
-    c1 = _cpu()
-    for t in texts:
-        s = reposts.shingle_text(t)
-        if len(s) >= reposts.MIN_CHARS:
-            reposts.sketch(reposts.shingles(s))
-    c2 = _cpu()
-    found = reposts.find_groups(texts)
-    c3 = _cpu()
-    n = max(1, len(docs))
-    m = {"n": len(docs), "groups": len(found.groups), "candidates": found.candidates,
-         "load_ms_per_article": 1000 * (c1 - c0) / n, "sketch_ms_per_article": 1000 * (c2 - c1) / n,
-         "merge_ms_per_article": 1000 * max(0.0, (c3 - c2) - (c2 - c1)) / n}
-    print(f"reposts: {json.dumps(m)}", file=sys.stderr, flush=True)
-    return m
+    loaded = []
+    real = Run.stored_analysis
+
+    def counting(self, f):
+        loaded.append(f.path)
+        return real(self, f)
+
+    Run.stored_analysis = counting          # type: ignore[method-assign]
+    try:
+        c0 = _cpu()
+        brief = figures.compute(corpus, keywords=10)
+        c1 = _cpu()
+    finally:
+        Run.stored_analysis = real          # type: ignore[method-assign]
+    n = max(1, len(corpus.docs()))
+    m = {"n": len(corpus.docs()), "groups": brief["reposts"]["groups"], "texts_loaded": len(set(loaded)),
+         "ms_per_article": 1000 * (c1 - c0) / n}
+    print(f"brief: {json.dumps(m)}", file=sys.stderr, flush=True)
+    return m, brief
 
 
 def per_article(m: dict) -> dict:
@@ -165,9 +170,11 @@ def main(argv=None) -> int:
             res[f"dask_{workers}_workers"] = per_article(m)
             same &= got == want
             if workers == 2:
-                res["reposts"] = repost_cost([str(small)], db(f"dask{workers}"))
+                res["brief"], brief = brief_cost([str(small)], db(f"dask{workers}"))
+                same &= brief == brief_cost([str(small)], db("local"))[1]
                 m, _ = timed([str(big)], db("big"), cl.address, cluster=cl)
                 res["dask_2_workers_big"] = per_article(m)
+                res["brief_big"], _ = brief_cost([str(big)], db("big"))
         finally:
             cl.close()
     res["same_records_as_local"] = same
@@ -190,16 +197,17 @@ def table(res: dict) -> str:
         rows.append((name, str(m["n"]), f"{m['wall']:.1f}", f"{m['articles_per_s']:.0f}",
                      f"{m['client_ms_per_article']:.2f}", f"{m['worker_ms_per_article']:.2f}",
                      f"{m['client_vs_worker']:.3f}" if m["client_vs_worker"] is not None else "-"))
-    rp = res["reposts"]
+    b, bb = res["brief"], res["brief_big"]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines += [f"2 workers vs 1: {res['speedup_2_vs_1']:.2f}x faster; dask (2) vs local pool (2): "
               f"{res['dask2_vs_local_jobs2']:.2f} of the time",
               f"{res['n']} -> {res['big']} articles: time per article x{res['growth_time_per_article']:.2f}, "
               f"client cost per article x{res['growth_client_per_article']:.2f}",
-              f"reposts ({rp['n']} articles, by the client after the run): load {rp['load_ms_per_article']:.2f}, "
-              f"sketch {rp['sketch_ms_per_article']:.2f}, merge {rp['merge_ms_per_article']:.2f} ms CPU per article",
-              f"records identical to the local run: {res['same_records_as_local']}; "
+              f"report's figures (by the client after the run, from the workers' digests): "
+              f"{b['ms_per_article']:.2f} ms CPU per article at {b['n']} ({b['texts_loaded']} texts loaded to confirm "
+              f"{b['groups']} repost groups), {bb['ms_per_article']:.2f} at {bb['n']} ({bb['texts_loaded']} loaded)",
+              f"records and figures identical to the local run: {res['same_records_as_local']}; "
               f"load average at start {res['loadavg'][0]:.1f} on {res['cpus']} cpus"]
     return "\n".join(lines)
 

@@ -160,19 +160,19 @@ def test_quick_bench_writes_results(tmp_path):
     assert "| ratio (of medians) |" in proc.stdout and "cold / reference" in proc.stdout
 
 
-def test_cluster_bench_measures_the_clients_repost_grouping(tmp_path, monkeypatch):
-    """bench/cluster.py's `reposts` figures: what `report` spends on the client per article
-    to group reposts, split into loading, sketching (a worker could) and the merge."""
+def test_cluster_bench_measures_the_clients_brief(tmp_path, monkeypatch):
+    """bench/cluster.py's `brief` figures: what `report`'s figures cost the client per
+    article after the run, and how many texts it loads (those of repost candidates)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     spec = importlib.util.spec_from_file_location("bench_cluster", ROOT / "bench" / "cluster.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    m = mod.repost_cost([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"))
-    assert m["n"] == 20 and m["groups"] == 1 and m["candidates"] >= 1      # the xiaomi repost
-    assert all(m[k] >= 0 for k in ("load_ms_per_article", "sketch_ms_per_article", "merge_ms_per_article"))
-    res = {"reposts": m, "n": 20, "big": 20, "speedup_2_vs_1": 1.0, "dask2_vs_local_jobs2": 1.0,
+    m, brief = mod.brief_cost([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"))
+    assert m["n"] == 20 and m["groups"] == 1 and m["texts_loaded"] == 2      # the xiaomi repost, and no other
+    assert m["ms_per_article"] > 0 and brief["corpus"]["articles"] == 19
+    res = {"brief": m, "brief_big": m, "n": 20, "big": 20, "speedup_2_vs_1": 1.0, "dask2_vs_local_jobs2": 1.0,
            "growth_time_per_article": 1.0, "growth_client_per_article": 1.0, "same_records_as_local": True,
            "loadavg": (0.0,), "cpus": 2}
     for key in ("local_jobs2", "dask_1_workers", "dask_2_workers", "dask_2_workers_big"):
         res[key] = mod.per_article({"wall": 1.0, "client_cpu": 0.1, "worker_cpu": 1.0, "n": 20})
-    assert "reposts (20 articles, by the client after the run): load " in mod.table(res)
+    assert "report's figures (by the client after the run, from the workers' digests): " in mod.table(res)

@@ -146,6 +146,19 @@ def test_generated_corpus_identical_with_a_worker_killed_mid_run(address, client
     assert set(_worker_pids(client).values()) != set(before.values())
 
 
+def test_generated_corpus_brief_identical(address, generated, generated_local, tmp_path):
+    """`report` on the cluster is the local one byte for byte: the workers make each
+    article's digest with its stance (corpus/digest.py), and the client reduces them
+    (reposts banded from the sketches, keywords from summed term counts)."""
+    local = ipcorpus("report", str(generated), "--format", "json", "--db", str(generated.parent / "local.sqlite"))
+    dask = ipcorpus("report", str(generated), "--format", "json", "--db", str(tmp_path / "d.sqlite"),
+                    "--scheduler", address)
+    assert local.returncode == dask.returncode == 0, dask.stderr
+    assert dask.stdout == local.stdout
+    brief = json.loads(dask.stdout)
+    assert brief["reposts"]["groups"] > 0 and brief["voices"]["matrix"]["keywords"]
+
+
 def _analysis_state(dask_scheduler=None):
     """(workers running an analysis task, the highest analysis task number queued)."""
     keys = [str(k) for k in dask_scheduler.tasks if "-analyse_job-" in str(k)]

@@ -321,15 +321,16 @@ def test_run_order_is_the_walk_order(tmp_path):
 def scored(monkeypatch):
     """Count the documents scored (in-process runs only)."""
     calls = []
-    real = workers.stance_record
+    real = workers.scored
 
     def counting(analysis, *args, **kwargs):
         calls.append(len(analysis.text))
         return real(analysis, *args, **kwargs)
 
-    # Scored by the workers' pass (_settle), or by Corpus.stance when that pass could not.
-    monkeypatch.setattr(workers, "stance_record", counting)
-    monkeypatch.setattr(pipeline, "stance_record", counting)
+    # Scored (stance and digest) by the workers' pass (_settle), or by Corpus.stance or
+    # Corpus.digest when that pass could not.
+    monkeypatch.setattr(workers, "scored", counting)
+    monkeypatch.setattr(pipeline, "scored", counting)
     return calls
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ipcorpus.clean.text import cjk_count, is_prose
 from ipcorpus.memo import remembered
-from ipcorpus.models import Analysis, ArticleStance, Evidence
+from ipcorpus.models import Analysis, ArticleDigest, ArticleStance, Evidence
 
 if TYPE_CHECKING:
     from ipcorpus.clean.lines import Cleaned
@@ -104,6 +104,15 @@ def stance_record(analysis: Analysis, lexicon_files: tuple = ()) -> ArticleStanc
     meta = analysis.meta
     st.title, st.source, st.published = meta.title, meta.source, meta.published
     return st
+
+
+def scored(analysis: Analysis, lexicon_files: tuple = ()) -> tuple[ArticleStance, ArticleDigest]:
+    """The article's stance and its digest for the corpus figures (corpus/digest.py),
+    from one analysis (its learned furniture dropped): made together, so the index
+    never holds one without the other."""
+    from ipcorpus.corpus.digest import digest_of
+    st = stance_record(analysis, lexicon_files)
+    return st, digest_of(analysis, st, lexicon_files)
 
 
 def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = (),

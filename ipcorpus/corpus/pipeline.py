@@ -12,14 +12,14 @@ from typing import Any, Protocol
 from ipcorpus import ANALYSER_VERSION
 from ipcorpus.budget import DEFAULT_SECONDS, REASON
 from ipcorpus.corpus import workers
-from ipcorpus.corpus.analysis import drop_recurring, stance_record
+from ipcorpus.corpus.analysis import drop_recurring, scored
 from ipcorpus.corpus.fingerprint import code_fingerprint
 from ipcorpus.corpus.furniture import learn, relearn
 from ipcorpus.corpus.take import fail, open_store, take
 from ipcorpus.corpus.workers import LocalPool, make_pool
 from ipcorpus.errors import IpcorpusError
-from ipcorpus.index import Store, pack_stance, unpack_analysis, unpack_stance
-from ipcorpus.models import Analysis, ArticleStance
+from ipcorpus.index import Store, pack_digest, pack_stance, unpack_analysis, unpack_digest, unpack_stance
+from ipcorpus.models import Analysis, ArticleDigest, ArticleStance
 from ipcorpus.read.source import DEFAULT_PATTERNS, MAX_BYTES, STDIN, exists, index_path, is_folder, iter_paths
 
 BATCH = 100
@@ -95,6 +95,9 @@ class Corpus:
     learned_key: str | None = None                 # names the learned furniture in the index
     _learned_keys: dict | None = None              # hash -> its learned line keys (keys_of)
     stances: dict = field(default_factory=dict)       # hash -> packed stance scored in this run
+    # hash -> packed digest scored in this run, for a run without an index (with one,
+    # the index keeps them and report reads them back: a million of them is no RAM's job)
+    digests: dict = field(default_factory=dict)
 
     def docs(self) -> list[FileResult]:
         return [f for f in self.files if f.ok]
@@ -147,17 +150,31 @@ class Corpus:
         (_settle); scored here only if that pass could not (a broken pool)."""
         if f.stance is None:
             h = f.key
-            sig = self.affected.get(h, "")
             blob = self.stances.get(h)
             st = unpack_stance(blob) if blob is not None else \
-                self.store.stance(h, self.version, sig) if self.store is not None else None
-            if st is None:
-                st = stance_record(self.analysis(f), self.options.lexicons)
-                self.stances[h] = pack_stance(st)
-                if self.store is not None:
-                    self.store.set_stances(self.version, [(h, sig, self.stances[h])])
-            f.stance = st
+                self.store.stance(h, self.version, self.affected.get(h, "")) if self.store is not None else None
+            f.stance = st if st is not None else self._score(f)[0]
         return f.stance
+
+    def digest(self, f: FileResult) -> ArticleDigest:
+        """The document's digest for the corpus figures (corpus/digest.py), made with
+        its stance (_settle); made here only if that pass could not."""
+        h = f.key
+        blob = self.digests.get(h)
+        if blob is None and self.store is not None:
+            blob = self.store.digest(h, self.version, self.affected.get(h, ""))
+        return unpack_digest(blob) if blob is not None else self._score(f)[1]
+
+    def _score(self, f: FileResult) -> tuple[ArticleStance, ArticleDigest]:
+        """Score a document here, and keep its stance and digest as _settle does."""
+        h = f.key
+        st, dg = scored(self.analysis(f), self.options.lexicons)
+        self.stances[h] = pack_stance(st)
+        if self.store is not None:
+            self.store.set_stances(self.version, [(h, self.affected.get(h, ""), self.stances[h], pack_digest(dg))])
+        else:
+            self.digests[h] = pack_digest(dg)
+        return st, dg
 
 
 class Stream(Protocol):
@@ -294,14 +311,18 @@ def _settle(corpus: Corpus, pool: LocalPool, progress: Callable = lambda *_: Non
         out = map(workers.stance_job, map(job, hashes))
     done, stored = [], True
     try:
-        for h, blob in zip(hashes, out, strict=True):
+        for h, res in zip(hashes, out, strict=True):
             progress(1)
-            if isinstance(blob, bytes):
-                corpus.stances[h] = blob
-                done.append((h, todo[h][0], blob))
-                if store is not None and len(done) >= BATCH:
-                    stored &= store.set_stances(version, done)
-                    done = []
+            if isinstance(res, tuple):
+                st, dg = res
+                corpus.stances[h] = st
+                if store is None:
+                    corpus.digests[h] = dg
+                else:
+                    done.append((h, todo[h][0], st, dg))
+                    if len(done) >= BATCH:
+                        stored &= store.set_stances(version, done)
+                        done = []
             else:
                 stored = False
             if stream is not None:

@@ -16,6 +16,10 @@ sketch can only miss a pair (almost never), not invent one. Total work is
 O(N·L + N·B + C·L) for N documents of length L, B bands and C candidate pairs, with
 no all-pairs step; huge buckets (thousands of identical documents) are chained
 rather than paired.
+
+The work splits in two: the sketch is per article (text_sketch), made by the worker
+that scores it and kept in its digest (corpus/digest.py); the merge (group) needs
+every sketch but only the candidate pairs' texts, which it asks for (Shingled).
 """
 from __future__ import annotations
 
@@ -106,58 +110,72 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-# Complexity 16 (limit 15): debt that issue 15 step 3 splits.
+def text_sketch(text: str, k: int = K) -> tuple | None:
+    """The sketch a text is grouped by: of its shingles, None when it has fewer than
+    MIN_CHARS letters (never grouped). The per-article half of grouping, which the
+    worker that scores the article does (corpus/digest.py)."""
+    stripped = shingle_text(text or "")
+    return sketch(shingles(stripped, k)) if len(stripped) >= MIN_CHARS else None
+
+
+class Shingled:
+    """The shingle sets of texts by index, made on first use from `text_of(i)` and
+    the last few kept: only the candidate pairs' texts are ever needed."""
+
+    def __init__(self, text_of: Callable[[int], str], k: int = K):
+        self.text_of, self.k = text_of, k
+        self.get = lru_cache(maxsize=256)(self._make)
+
+    def _make(self, i: int) -> frozenset:
+        return shingles(shingle_text(self.text_of(i) or ""), self.k)
+
+    def similarity(self, a: int, b: int) -> float:
+        """Exact Jaccard of two texts' shingle sets, rounded as Groups keeps it."""
+        return round(jaccard(self.get(a), self.get(b)), 3)
+
+
 def find_groups(texts: Sequence[str], threshold: float = THRESHOLD, k: int = K) -> Groups:
     """Group near-duplicate texts (kept text of each document). Texts shorter than
     MIN_CHARS letters are left alone."""
-    stripped = [shingle_text(t or "") for t in texts]
+    return group([text_sketch(t, k) for t in texts], Shingled(texts.__getitem__, k), threshold)
 
-    @lru_cache(maxsize=256)
-    def sh(i: int) -> frozenset:
-        return shingles(stripped[i], k)
 
-    uf = _Union(len(texts))
+def group(sketches: Iterable[Sequence[int] | None], shingled: Shingled, threshold: float = THRESHOLD) -> Groups:
+    """Group documents by their sketches, in one pass over them (None: never grouped),
+    each candidate pair confirmed by the exact Jaccard of its texts' shingles: the
+    merge, which needs every sketch but only the candidates' texts."""
+    buckets: dict = {}
+    n = 0
+    for i, sig in enumerate(sketches):
+        n = i + 1
+        if sig is None:
+            continue
+        sig = tuple(sig)
+        for band in range(BANDS):
+            buckets.setdefault((band, sig[band * ROWS:(band + 1) * ROWS]), []).append(i)
+    uf = _Union(n)
     out = Groups()
     seen: set = set()
-
-    def check(a: int, b: int):
-        if a > b:
-            a, b = b, a
-        if (a, b) in seen:
-            return
-        seen.add((a, b))
-        out.candidates += 1
-        j = jaccard(sh(a), sh(b))
-        if j >= threshold:
-            out.similarity[(a, b)] = round(j, 3)
-            uf.union(a, b)
-
-    for members in _band_buckets(stripped, sh).values():
+    for members in buckets.values():
         for a, b in _candidate_pairs(members):
-            check(a, b)
-
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            out.candidates += 1
+            j = jaccard(shingled.get(a), shingled.get(b))
+            if j >= threshold:
+                out.similarity[(a, b)] = round(j, 3)
+                uf.union(a, b)
     comps: dict[int, list[int]] = {}
-    for i in range(len(texts)):
+    for i in range(n):
         comps.setdefault(uf.find(i), []).append(i)
     out.groups = sorted((sorted(g) for g in comps.values() if len(g) > 1), key=lambda g: g[0])
     return out
 
 
-def _band_buckets(stripped: list[str], sh: Callable[[int], frozenset]) -> dict:
-    """The texts long enough to compare, bucketed by each LSH band of their sketch."""
-    buckets: dict = {}
-    for i, s in enumerate(stripped):
-        if len(s) < MIN_CHARS:
-            continue
-        sig = sketch(sh(i))
-        for band in range(BANDS):
-            key = (band, sig[band * ROWS:(band + 1) * ROWS])
-            buckets.setdefault(key, []).append(i)
-    return buckets
-
-
 def _candidate_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
-    """The pairs of one bucket to compare exactly: every pair of a small bucket."""
+    """The pairs (a < b: members come in order) of one bucket to compare exactly:
+    every pair of a small bucket."""
     if len(members) <= PAIR_ALL_MAX:
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
@@ -171,4 +189,4 @@ def _candidate_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
 
 def similarity(texts: Sequence[str], a: int, b: int, k: int = K) -> float:
     """Exact Jaccard of two texts' shingle sets."""
-    return round(jaccard(shingles(shingle_text(texts[a]), k), shingles(shingle_text(texts[b]), k)), 3)
+    return Shingled(texts.__getitem__, k).similarity(a, b)

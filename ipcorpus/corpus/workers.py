@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ipcorpus.budget import Overtime, for_size, reason, time_limit
-from ipcorpus.corpus.analysis import analyse_bytes, content_hash, drop_recurring, stance_record
+from ipcorpus.corpus.analysis import analyse_bytes, content_hash, drop_recurring, scored
 from ipcorpus.errors import InputError
-from ipcorpus.index import pack_analysis, pack_stance, unpack_analysis
+from ipcorpus.index import pack_analysis, pack_digest, pack_stance, unpack_analysis
 from ipcorpus.read.source import read_bytes
 
 if TYPE_CHECKING:
@@ -123,14 +123,15 @@ def batches(hashes: list, fps: dict, workers: int, ordered: bool = False) -> lis
 
 
 def stance_job(job):
-    """(packed analysis, its learned keys) -> its packed stance with those lines
-    dropped, or an error string."""
+    """(packed analysis, its learned keys) -> (its packed stance, its packed digest)
+    with those lines dropped, or an error string."""
     blob, keys = job
     try:
         analysis = unpack_analysis(blob)
         if keys:
             drop_recurring(analysis, set(keys))
-        return pack_stance(stance_record(analysis, _W["opts"].lexicons))
+        st, dg = scored(analysis, _W["opts"].lexicons)
+        return pack_stance(st), pack_digest(dg)
     except Exception as e:  # noqa: BLE001 - left to Corpus.stance, which reports it
         return f"internal error: {type(e).__name__}: {e}"
 

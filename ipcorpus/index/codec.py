@@ -1,12 +1,12 @@
 """How records are stored in the index: paths (text, or bytes for names that are not
-UTF-8), and analyses and stances as compressed JSON."""
+UTF-8), and analyses, stances and digests as compressed JSON."""
 from __future__ import annotations
 
 import json
 import os
 import zlib
 
-from ipcorpus.models import Analysis, ArticleStance
+from ipcorpus.models import Analysis, ArticleDigest, ArticleStance
 
 
 def path_key(path: str):
@@ -48,6 +48,14 @@ def pack_stance(stance: ArticleStance) -> bytes:
 
 def unpack_stance(blob: bytes) -> ArticleStance:
     return ArticleStance.from_dict(unpack(blob))
+
+
+def pack_digest(digest: ArticleDigest) -> bytes:
+    return pack(digest.to_dict())
+
+
+def unpack_digest(blob: bytes) -> ArticleDigest:
+    return ArticleDigest.from_dict(unpack(blob))
 
 
 def stats_of(analysis: Analysis) -> dict:

@@ -14,7 +14,7 @@ import weakref
 
 from ipcorpus.errors import IpcorpusError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 _DATA_TABLES = ("files", "analyses", "linekeys", "results", "learned", "pieces")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL, error TEXT, version TEXT);
 CREATE TABLE IF NOT EXISTS analyses (
     hash TEXT, version TEXT, blob BLOB NOT NULL, stance BLOB, rsig TEXT, rstance BLOB, stats TEXT,
-    fp TEXT, keys TEXT, PRIMARY KEY (hash, version));
+    fp TEXT, keys TEXT, digest BLOB, rdigest BLOB, PRIMARY KEY (hash, version));
 CREATE TABLE IF NOT EXISTS learned (hash TEXT PRIMARY KEY, keys TEXT);
 CREATE TABLE IF NOT EXISTS pieces (family TEXT, bucket INTEGER, data BLOB, PRIMARY KEY (family, bucket));
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, family TEXT, used INTEGER, data BLOB, pieces INTEGER);

@@ -126,25 +126,38 @@ class Store(Learned, Outputs):
         row = self.db.execute("SELECT blob FROM analyses WHERE hash=? AND version=?", (h, version)).fetchone()
         return row[0] if row else None
 
+    def digest(self, h: str, version: str, sig: str = "") -> bytes | None:
+        """The packed digest (models.ArticleDigest) kept with the stance of that
+        signature (Store.stance), or None."""
+        row = self.db.execute("SELECT digest, rsig, rdigest FROM analyses WHERE hash=? AND version=?",
+                              (h, version)).fetchone()
+        if row is None:
+            return None
+        if not sig:
+            return row[0]
+        return row[2] if row[1] == sig else None
+
     def stance_states(self, version: str) -> dict[str, tuple[bool, str | None]]:
-        """hash -> (is its plain stance stored, the signature of its stored stance with
-        learned furniture dropped), in one query."""
+        """hash -> (are its plain stance and digest stored, the signature of its stored
+        stance and digest with learned furniture dropped), in one query."""
         return {h: (bool(has), rsig) for h, has, rsig in self.db.execute(
-            "SELECT hash, stance IS NOT NULL, CASE WHEN rstance IS NULL THEN NULL ELSE rsig END "
+            "SELECT hash, stance IS NOT NULL AND digest IS NOT NULL, "
+            "CASE WHEN rstance IS NULL OR rdigest IS NULL THEN NULL ELSE rsig END "
             "FROM analyses WHERE version=?", (version,))}
 
-    def set_stances(self, version: str, rows: list[tuple[str, str, bytes]]) -> bool:
-        """Keep packed stances: (hash, "", stance) is the plain one, (hash, signature,
-        stance) the one with that document's learned furniture dropped. A cache
-        write: a read-only or busy index only costs time later (False)."""
+    def set_stances(self, version: str, rows: list[tuple[str, str, bytes, bytes | None]]) -> bool:
+        """Keep packed stances with their digests: (hash, "", stance, digest) are the
+        plain ones, (hash, signature, stance, digest) those with that document's
+        learned furniture dropped. A cache write: a read-only or busy index only
+        costs time later (False)."""
         if not rows:
             return True
         try:
             with self._writing():
-                self.db.executemany("UPDATE analyses SET stance=? WHERE hash=? AND version=?",
-                                    [(st, h, version) for h, sig, st in rows if not sig])
-                self.db.executemany("UPDATE analyses SET rsig=?, rstance=? WHERE hash=? AND version=?",
-                                    [(sig, st, h, version) for h, sig, st in rows if sig])
+                self.db.executemany("UPDATE analyses SET stance=?, digest=? WHERE hash=? AND version=?",
+                                    [(st, dg, h, version) for h, sig, st, dg in rows if not sig])
+                self.db.executemany("UPDATE analyses SET rsig=?, rstance=?, rdigest=? WHERE hash=? AND version=?",
+                                    [(sig, st, dg, h, version) for h, sig, st, dg in rows if sig])
             return True
         except sqlite3.OperationalError:
             return False
