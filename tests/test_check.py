@@ -352,6 +352,25 @@ def test_new_file_against_the_index_is_the_only_one_analysed(indexed, monkeypatc
     assert calls == [] and r.stdout == ""     # the copy is later in sorted order: reported there
 
 
+def test_indexed_articles_are_compared_by_their_stored_sketches(indexed, monkeypatch):
+    """The index keeps each article's sketch in its digest: of the three indexed
+    articles only the candidate's analysis is loaded, to compare it exactly."""
+    from ipcorpus.corpus.analysis import content_hash
+    from ipcorpus.index import Store
+    loaded = []
+    real = Store.analysis
+
+    def counting(self, h, version):
+        loaded.append(h)
+        return real(self, h, version)
+    monkeypatch.setattr(Store, "analysis", counting)
+    r = invoke("corpus/new.txt")
+    assert lines_of(r) == ["corpus/new.txt:5:1: W206 repost of corpus/repost_a_original.txt:6 "
+                           "(94% of the kept text is the same)"]
+    new = content_hash((indexed / "new.txt").read_bytes())
+    assert set(loaded) - {new} == {content_hash((indexed / "repost_a_original.txt").read_bytes())}
+
+
 def test_index_of_other_settings_is_not_compared_and_says_so(indexed):
     r = invoke("corpus/new.txt", "--keep-rule", "share")       # other settings: another analyser version
     assert r.stdout == "" and r.exit_code == 0

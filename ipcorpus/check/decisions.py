@@ -186,21 +186,32 @@ def _lede(a: Analysis) -> int:
 @dataclass
 class Sig:
     """What repost detection keeps of an article: its MinHash sketch, and a way to get
-    its analysis back for the exact comparison of a candidate pair."""
+    its analysis back for the exact comparison of a candidate pair and, when it is
+    named in a finding, the line its text starts on."""
     path: str
     checked: bool
     hash: str
-    lede: int
     sketch: tuple
     load: Callable
+    lede_line: int | None = None
+
+    @property
+    def lede(self) -> int:
+        if self.lede_line is None:
+            self.lede_line = _lede(self.load())
+        return self.lede_line
 
 
 def signature(path: str, checked: bool, h: str, a: Analysis, load: Callable) -> Sig | None:
-    from ipcorpus.corpus.reposts import MIN_CHARS, shingle_text, shingles, sketch
-    text = shingle_text(a.kept_text())
-    if len(text) < MIN_CHARS:
-        return None
-    return Sig(path, checked, h, _lede(a), sketch(shingles(text)), load)
+    from ipcorpus.corpus.reposts import text_sketch
+    got = text_sketch(a.kept_text())
+    return Sig(path, checked, h, got, load, _lede(a)) if got is not None else None
+
+
+def stored_signature(path: str, h: str, sketch: list[int] | None, load: Callable) -> Sig | None:
+    """An indexed article's signature from the sketch its digest keeps (corpus/digest.py):
+    its analysis is loaded only if a checked article turns out to be its candidate."""
+    return Sig(path, False, h, tuple(sketch), load) if sketch is not None else None
 
 
 def reposts(sigs: list[Sig], settings: Settings) -> list[Finding]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ipcorpus.check.baseline import apply_baseline, load_baseline, write_baseline
 from ipcorpus.check.codes import SEVERITIES, Finding, Settings
-from ipcorpus.check.decisions import Doc, Sig, doc_findings, place, reposts, signature
+from ipcorpus.check.decisions import Doc, Sig, doc_findings, place, reposts, signature, stored_signature
 from ipcorpus.check.formats import render, report_base
 from ipcorpus.commands.output import Out, safe_path
 from ipcorpus.errors import InputError, IpcorpusError
@@ -185,12 +185,13 @@ def _through_pipeline(files, opts, report, settings, progress):
 
 
 def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
-    """Signatures of the other articles of the index, from their stored analyses: not
-    analysed, not even read unless their size or time changed (then hashed, to find
-    their analysis); only the sketch is kept of each."""
+    """Signatures of the other articles of the index, from their stored digests (else
+    analyses): not analysed, not even read unless their size or time changed (then
+    hashed, to find their analysis); only the sketch is kept of each."""
     if store is None:
         return [], 0
     from ipcorpus.corpus.analysis import content_hash
+    from ipcorpus.index import unpack_digest
     from ipcorpus.read.source import read_bytes, stat_path
     docs: list[Sig | None] = []
     stale = 0
@@ -204,12 +205,23 @@ def _indexed(store, version: str, skip: set) -> tuple[list[Sig | None], int]:
                 h = content_hash(read_bytes(path))
         except (OSError, InputError):
             continue                       # gone: nothing to repost from
+        load = functools.partial(_stored_analysis, store, h, version)
+        digest = store.digest(h, version)
+        if digest is not None:
+            # The digest of the analysis as stored (no learned furniture dropped, as
+            # check reads it) keeps its sketch: the analysis need not be loaded.
+            docs.append(stored_signature(_shown(path), h, unpack_digest(digest).sketch, load))
+            continue
         a = store.analysis(h, version)[0]
         if a is None:
             stale += 1
             continue
-        docs.append(signature(_shown(path), False, h, a, lambda h=h: store.analysis(h, version)[0]))
+        docs.append(signature(_shown(path), False, h, a, load))
     return docs, stale
+
+
+def _stored_analysis(store, h: str, version: str):
+    return store.analysis(h, version)[0]
 
 
 def _shown(abspath: str) -> str:
