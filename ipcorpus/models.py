@@ -218,7 +218,8 @@ class ArticleDigest:
     # short to compare.
     sketch: list[int] | None = None
     # A side-taking article's keyword term counts (jieba words, stop words out), in
-    # order of first use; None for the others, whose words no figure reads.
+    # order of first use; None for the others, whose words no figure reads, and when
+    # the run that scored it showed no keywords (Options.keywords).
     terms: dict[str, int] | None = None
 
     def to_dict(self) -> dict:

@@ -167,12 +167,13 @@ def test_cluster_bench_measures_the_clients_brief(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location("bench_cluster", ROOT / "bench" / "cluster.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    m, brief = mod.brief_cost([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"))
+    run, m, brief = mod.report_run([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"), jobs=1)
+    assert run["n"] == 20 and run["wall"] > 0
     assert m["n"] == 20 and m["groups"] == 1 and m["texts_loaded"] == 2      # the xiaomi repost, and no other
-    assert m["ms_per_article"] > 0 and brief["corpus"]["articles"] == 19
+    assert m["ms_per_article"] > 0 and brief["corpus"]["articles"] == 19 and brief["voices"]["matrix"]["keywords"]
     res = {"brief": m, "brief_big": m, "n": 20, "big": 20, "speedup_2_vs_1": 1.0, "dask2_vs_local_jobs2": 1.0,
            "growth_time_per_article": 1.0, "growth_client_per_article": 1.0, "same_records_as_local": True,
            "loadavg": (0.0,), "cpus": 2}
-    for key in ("local_jobs2", "dask_1_workers", "dask_2_workers", "dask_2_workers_big"):
+    for key in ("local_jobs2", "dask_1_workers", "dask_2_workers", "dask_2_workers_big", "report_2_workers"):
         res[key] = mod.per_article({"wall": 1.0, "client_cpu": 0.1, "worker_cpu": 1.0, "n": 20})
     assert "report's figures (by the client after the run, from the workers' digests): " in mod.table(res)

@@ -67,11 +67,16 @@ def test_weights_from_summed_counts_are_extract_tags_of_the_joined_text(kept_tex
         assert want
 
 
-def test_keywords_in_the_brief_are_those_of_the_joined_side_texts(tmp_path, monkeypatch):
+@pytest.mark.parametrize("counted", [True, False], ids=["counted-by-workers", "counted-by-the-brief"])
+def test_keywords_in_the_brief_are_those_of_the_joined_side_texts(tmp_path, monkeypatch, counted):
     """`report`'s keywords against the computation it replaced (extract_tags over each
     side's kept texts joined, in article order, up to KEYWORD_CHARS), with the
-    default budget and with one so small that it cuts each side after an article or two."""
-    corpus = run([str(SAMPLE)], Options(db=str(tmp_path / "i.sqlite")))
+    default budget and with one so small that it cuts each side after an article or
+    two; from the term counts the scoring pass made (a report's run), or counted by
+    the brief itself (articles scored by another command)."""
+    corpus = run([str(SAMPLE)], Options(db=str(tmp_path / "i.sqlite"), keywords=counted))
+    sided = [corpus.digest(f) for f in corpus.docs() if corpus.stance(f).label in ("founder-ip", "matrix")]
+    assert sided and all((d.terms is not None) == counted for d in sided)
     docs = {f.path: f for f in corpus.docs()}
     for budget in (figures.KEYWORD_CHARS, 3000, 1):
         monkeypatch.setattr(figures, "KEYWORD_CHARS", budget)
@@ -115,8 +120,9 @@ ARGUED = [
 
 
 def test_the_brief_loads_a_text_only_to_confirm_a_repost(tmp_path, monkeypatch):
-    """Every figure comes from the stored stances and digests: the only analyses the
-    brief loads are those of a repost candidate pair, here one article and its copy."""
+    """Every figure comes from the stored stances and digests of a report's run: the
+    only analyses the brief loads are those of a repost candidate pair, here one
+    article and its copy."""
     folder = tmp_path / "c"
     folder.mkdir()
     rnd = random.Random(5)
@@ -127,7 +133,7 @@ def test_the_brief_loads_a_text_only_to_confirm_a_repost(tmp_path, monkeypatch):
         (folder / f"other{i}.txt").write_text(text + "。\n", encoding="utf-8")
     (folder / "copy.txt").write_text("【转载】\n" + ARGUED[0].replace("最便宜的广告", "最便宜的一条广告") + "\n",
                                      encoding="utf-8")
-    corpus = run([str(folder)], Options(db=str(tmp_path / "i.sqlite")))
+    corpus = run([str(folder)], Options(db=str(tmp_path / "i.sqlite"), keywords=True))
     loaded: list[str] = []
     stored = Corpus.stored_analysis
 

@@ -99,7 +99,8 @@ def test_digest_round_trips_through_the_index_form(analysed):
     side-taking ones."""
     sided = 0
     for p, a, st in analysed:
-        d = digest_of(a, st)
+        d = digest_of(a, st, keywords=True)
+        assert digest_of(a, st, keywords=False).terms is None, p
         assert list(d.to_dict()) == [f.name for f in fields(ArticleDigest)], p
         assert ArticleDigest.from_dict(json.loads(json.dumps(d.to_dict(), ensure_ascii=False))) == d, p
         assert unpack_digest(pack_digest(d)) == d, p

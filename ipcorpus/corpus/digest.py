@@ -13,7 +13,12 @@ counts over texts joined by line breaks are the sums of each text's counts, and 
 dict summed in the texts' order keeps the order of first use that breaks
 extract_tags's ties. So the keywords come out of the summed counts exactly as out of
 the joined text (side_weights; tests/test_digest.py holds the two equal), and only a
-side-taking article's words are counted: no figure reads the others'."""
+side-taking article's words are counted: no figure reads the others'.
+
+Cutting a whole article costs jieba more than scoring it, and only `report` shows
+keywords: a run counts them only when it is a report's (Options.keywords). A brief
+over articles scored by another command counts the ones it needs itself, up to its
+budget (report/figures.py, KEYWORD_CHARS per side)."""
 from __future__ import annotations
 
 from operator import itemgetter
@@ -41,13 +46,14 @@ STOP_WORDS = frozenset("""
 TAGS = 300          # extract_tags(topK=300): the words per side that the ranking compares
 
 
-def digest_of(analysis: Analysis, stance: ArticleStance, lexicons: tuple = ()) -> ArticleDigest:
-    """The digest of an analysis (learned furniture already dropped) and its stance."""
+def digest_of(analysis: Analysis, stance: ArticleStance, lexicons: tuple = (), keywords: bool = True) -> ArticleDigest:
+    """The digest of an analysis (learned furniture already dropped) and its stance;
+    the keyword terms only with `keywords` (pipeline.Options.keywords)."""
     text = analysis.kept_text()
     sketch = text_sketch(text)
     return ArticleDigest(len(analysis.kept()), len(text), analysis.damaged(), analysis.outlet, analysis.script,
                          analysis.encoding, list(sketch) if sketch is not None else None,
-                         term_counts(text, lexicons) if stance.label in SIDES else None)
+                         term_counts(text, lexicons) if keywords and stance.label in SIDES else None)
 
 
 def term_counts(text: str, lexicons: tuple = ()) -> dict[str, int]:

@@ -72,7 +72,8 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
 
     def terms_of(r: dict) -> dict:
         got = corpus.digest(docs[r["doc"]]).terms
-        # Made with the label (a side-taking article's); counted here should the two disagree.
+        # Not counted when the article was scored (by a run that showed no keywords):
+        # counted here, within the budget.
         return got if got is not None else term_counts(corpus.analysis(docs[r["doc"]]).kept_text(),
                                                        corpus.options.lexicons)
 
