@@ -126,6 +126,10 @@ def report_run(paths: list[str], db: str, scheduler: str | None = None, jobs: in
         loaded.append(f.path)
         return real(self, f)
 
+    from ipcorpus.corpus.digest import tfidf_extractor
+    t = time.perf_counter()
+    tfidf_extractor(opts.lexicons)      # jieba's IDF table, once per process: not a cost per article
+    run["idf_load_s"] = time.perf_counter() - t
     pipeline.Corpus.stored_analysis = counting          # type: ignore[method-assign]
     try:
         c1 = _cpu()

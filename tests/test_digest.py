@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLE
 
 from ipcorpus.corpus.analysis import analyse_bytes
-from ipcorpus.corpus.digest import _tfidf, add_counts, side_weights, term_counts
+from ipcorpus.corpus.digest import add_counts, side_weights, term_counts, tfidf_extractor
 from ipcorpus.corpus.pipeline import Corpus, Options, run
 from ipcorpus.nlp import ensure
 from ipcorpus.report import figures
@@ -34,7 +34,7 @@ def kept_texts() -> list[str]:
 def extract_tags(texts: list[str]) -> list[tuple[str, float]]:
     """What `report` computed before digests: extract_tags over the texts joined one a line."""
     joined = "\n".join(texts)
-    t = _tfidf()
+    t = tfidf_extractor()
     ensure(joined)
     return t.extract_tags(joined, topK=300, withWeight=True)
 

@@ -61,7 +61,7 @@ def term_counts(text: str, lexicons: tuple = ()) -> dict[str, int]:
     if not text.strip():
         return {}
     from ipcorpus.nlp import ensure
-    t = _tfidf(lexicons)
+    t = tfidf_extractor(lexicons)
     ensure(text)
     counts: dict[str, int] = {}
     stop = t.stop_words
@@ -83,7 +83,7 @@ def side_weights(counts: dict[str, int], lexicons: tuple = ()) -> list[tuple[str
     term counts these are: the same arithmetic, in the same order."""
     if not counts:
         return []
-    t = _tfidf(lexicons)
+    t = tfidf_extractor(lexicons)
     idf, median = t.idf_freq, t.median_idf
     total = float(sum(counts.values()))
     freq = {w: float(c) * (idf.get(w, median) / total) for w, c in counts.items()}
@@ -93,7 +93,7 @@ def side_weights(counts: dict[str, int], lexicons: tuple = ()) -> list[tuple[str
 _TFIDF = None
 
 
-def _tfidf(lexicons: tuple = ()):
+def tfidf_extractor(lexicons: tuple = ()):
     """jieba's TF-IDF extractor (its IDF table loaded once, lazily) on our tokenizer
     (domain terms as user words) with our stop words."""
     global _TFIDF
