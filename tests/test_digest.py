@@ -147,3 +147,23 @@ def test_the_brief_loads_a_text_only_to_confirm_a_repost(tmp_path, monkeypatch):
         [["argued0.txt", "copy.txt"]]
     assert rep["voices"]["founder-ip"]["keywords"] and rep["voices"]["matrix"]["keywords"]
     assert sorted(loaded) == ["argued0.txt", "copy.txt"]
+
+
+@pytest.mark.parametrize("chunk", [1 << 16, 97])
+def test_sketch_keeps_each_bins_smallest_value(monkeypatch, chunk):
+    """The sorted, chunked scan of reposts.sketch keeps what a bin-by-bin minimum
+    keeps: for every filled bin the smallest value of its hashes, however the hashes
+    are cut into chunks (97: many chunks, each stopped early)."""
+    from ipcorpus.corpus import reposts
+    monkeypatch.setattr(reposts, "CHUNK", chunk)
+    rnd = random.Random(11)
+    for n in (5, 300, 5000):
+        hashes = [rnd.getrandbits(32) for _ in range(n)]
+        smallest: dict[int, int] = {}
+        for h in hashes:
+            b, v = h % reposts.BINS, h // reposts.BINS
+            smallest[b] = min(v, smallest.get(b, v))
+        got = reposts.sketch(iter(hashes))
+        assert {b: got[b] for b in smallest} == smallest, n
+        # An empty bin borrows from a filled one, tagged above every real value.
+        assert all(got[b] >= 1 << 32 for b in range(reposts.BINS) if b not in smallest), n

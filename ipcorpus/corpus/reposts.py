@@ -7,7 +7,8 @@ Two documents are copies when the Jaccard similarity of their shingle sets is at
 least 0.8.
 
 Comparing every pair is O(n^2); instead each document gets a one-permutation MinHash
-sketch (128 bins, one hash per shingle, so O(length) per document) and the sketch is
+sketch (128 bins, one hash per shingle, sorted a chunk at a time in C, so about
+O(length) per document) and the sketch is
 cut into 32 bands of 4 bins (LSH banding). Only documents that share a whole band
 become candidate pairs: a pair with Jaccard 0.8 shares at least one band with
 probability 1 - (1 - 0.8^4)^32 > 0.999999, a pair with Jaccard 0.3 with about 0.23.
@@ -28,6 +29,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 K = 5                      # characters per shingle
 BINS = 128                 # one-permutation MinHash bins
@@ -35,6 +37,7 @@ BANDS = 32                 # LSH bands
 ROWS = BINS // BANDS       # bins per band
 THRESHOLD = 0.8            # exact Jaccard at or above which two documents are copies
 MIN_CHARS = 30             # shorter texts are never grouped (too little to judge)
+CHUNK = 1 << 16            # shingle hashes sorted at a time (bounds a long text's memory)
 PAIR_ALL_MAX = 16          # buckets up to this size compare every pair; larger ones chain
 
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
@@ -62,17 +65,41 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def sketch(sh: Iterable[str], bins: int = BINS) -> tuple:
-    """One-permutation MinHash: each shingle's stable hash picks a bin and a value;
-    a bin keeps its smallest value. Empty bins borrow from the next filled bin
-    (rotation densification) so that short texts still band."""
+def shingle_hashes(stripped: str, k: int = K) -> Iterator[int]:
+    """The stable 32-bit hash of each k-character shingle of an already stripped text
+    (repeats included: they do not change a minimum), made as they are read. The text
+    is encoded once as UTF-32, 4 bytes a character, so each shingle is a fixed-width
+    slice of it, hashed in C (crc32) and mixed (a multiplicative hash spreads crc32's
+    linear bits)."""
+    if not stripped:
+        return iter(())
+    enc = stripped.encode("utf-32-le")
+    width = 4 * k
+    starts = range(0, max(4, len(enc) - width + 4), 4)
+    return ((c * 0x9E3779B1) & 0xFFFFFFFF for c in map(zlib.crc32, (enc[i:i + width] for i in starts)))
+
+
+def sketch(hashes: Iterable[int], bins: int = BINS) -> tuple:
+    """One-permutation MinHash of shingle hashes: a hash's low bits pick its bin, the
+    rest is its value, and a bin keeps its smallest value. The hashes come in chunks
+    of CHUNK, each sorted (in C): in ascending order a bin's first hash is its
+    smallest in the chunk, so a chunk's scan stops once it has met every bin (after
+    about bins * ln(bins) hashes, however long the chunk). Empty bins borrow from the
+    next filled bin (rotation densification) so that short texts still band."""
     sig = [_EMPTY] * bins
-    for s in sh:
-        h = (zlib.crc32(s.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
-        b = h % bins
-        v = h // bins
-        if v < sig[b]:
-            sig[b] = v
+    it = iter(hashes)
+    while chunk := sorted(islice(it, CHUNK)):
+        met = [False] * bins
+        left = bins
+        for h in chunk:
+            b = h % bins
+            if not met[b]:
+                met[b] = True
+                if h // bins < sig[b]:
+                    sig[b] = h // bins
+                left -= 1
+                if not left:
+                    break
     if _EMPTY not in sig or all(v == _EMPTY for v in sig):
         return tuple(sig)
     orig = list(sig)
@@ -115,7 +142,7 @@ def text_sketch(text: str, k: int = K) -> tuple | None:
     MIN_CHARS letters (never grouped). The per-article half of grouping, which the
     worker that scores the article does (corpus/digest.py)."""
     stripped = shingle_text(text or "")
-    return sketch(shingles(stripped, k)) if len(stripped) >= MIN_CHARS else None
+    return sketch(shingle_hashes(stripped, k)) if len(stripped) >= MIN_CHARS else None
 
 
 class Shingled:
