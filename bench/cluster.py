@@ -11,11 +11,11 @@ corpora generated as bench/run.py generates them (fresh index each time), it mea
               write the index), against the workers' CPU time per article
   growth      the same at N and at BIG articles (2 workers): how time, client
               cost and worker cost per article grow with the corpus
-  brief       a run as `report` makes it (the workers also count keyword terms), and
-              the client's CPU per article for the brief's figures after it, at N and
-              at BIG: a reduce over the digests the workers made with each stance
-              (sketches banded, keyword counts summed), loading only the texts of
-              repost candidates; the figures must equal the local run's
+  brief       a run as `report` makes it, and the client's CPU per article for the
+              brief's figures after it, at N and at BIG: a reduce over the digests
+              the workers made with each stance (sketches banded), loading texts only
+              for repost candidates and the keywords' budget; the figures must equal
+              the local run's
 
 Workers load jieba and the rules once; a warm-up run on sample_corpus comes first,
 so the figures are the steady state. Results go to a table on stdout and
@@ -101,17 +101,16 @@ def timed(paths: list[str], db: str, scheduler: str | None = None, jobs: int = 0
 
 def report_run(paths: list[str], db: str, scheduler: str | None = None, jobs: int = 0,
                cluster: Cluster | None = None) -> tuple[dict, dict, dict]:
-    """A cold run as `report` makes it (the workers also count each side-taking
-    article's keyword terms), timed as timed() times one; then the brief's figures,
-    computed by the client from the index (a reduce over each article's stance and
-    digest: sketches banded, term counts summed, labels counted, and only the texts of
-    repost candidate pairs loaded). Returns the run's figures, the brief's CPU per
-    article and texts loaded, and the brief itself (to compare with the local one)."""
+    """A cold run as `report` makes it, timed as timed() times one; then the brief's
+    figures, computed by the client from the index (a reduce over each article's
+    stance and digest: sketches banded, labels counted; texts loaded only for repost
+    candidate pairs and a side's keywords, up to their budget). Returns the run's
+    figures, the brief's CPU per article and texts loaded, and the brief itself (to
+    compare with the local one)."""
     from ipcorpus.api import make_options
     from ipcorpus.corpus import pipeline
     from ipcorpus.report import figures
     opts = make_options(paths, db=db, scheduler=scheduler, jobs=jobs)
-    opts.keywords = True
     w0 = cluster.worker_cpu() if cluster else 0.0
     c0, k0, t0 = _cpu(), _children_cpu(), time.perf_counter()
     corpus = pipeline.run(paths, opts)
@@ -126,9 +125,8 @@ def report_run(paths: list[str], db: str, scheduler: str | None = None, jobs: in
         loaded.append(f.path)
         return real(self, f)
 
-    from ipcorpus.corpus.digest import tfidf_extractor
     t = time.perf_counter()
-    tfidf_extractor(opts.lexicons)      # jieba's IDF table, once per process: not a cost per article
+    figures.side_keywords({"x": "预热"}, 1, opts.lexicons)     # jieba and its IDF table, once a process
     run["idf_load_s"] = time.perf_counter() - t
     pipeline.Corpus.stored_analysis = counting          # type: ignore[method-assign]
     try:

@@ -207,7 +207,8 @@ class ArticleDigest:
     """What the corpus figures (`ipcorpus report`) read of one article, made by the
     worker that scores it (corpus/digest.py), from the same analysis with the same
     learned furniture dropped: the brief is then a reduce over these small records,
-    and the client loads an article's text only to confirm a repost candidate."""
+    and the client loads an article's text only to confirm a repost candidate (or
+    to count a side's keywords, within their budget)."""
     kept_lines: int                  # lines kept: 0 means all noise, no article
     kept_chars: int                  # len(Analysis.kept_text()): the keyword budget counts it
     damaged: list[int]               # Analysis.damaged()
@@ -217,20 +218,16 @@ class ArticleDigest:
     # The MinHash sketch of the kept text (corpus/reposts.py); None when it is too
     # short to compare.
     sketch: list[int] | None = None
-    # A side-taking article's keyword term counts (jieba words, stop words out), in
-    # order of first use; None for the others, whose words no figure reads, and when
-    # the run that scored it showed no keywords (Options.keywords).
-    terms: dict[str, int] | None = None
 
     def to_dict(self) -> dict:
         return {"kept_lines": self.kept_lines, "kept_chars": self.kept_chars, "damaged": self.damaged,
                 "outlet": self.outlet, "script": self.script, "encoding": self.encoding,
-                "sketch": self.sketch, "terms": self.terms}
+                "sketch": self.sketch}
 
     @classmethod
     def from_dict(cls, d: dict) -> ArticleDigest:
         return cls(d["kept_lines"], d["kept_chars"], d["damaged"], d["outlet"], d["script"], d["encoding"],
-                   d["sketch"], d["terms"])
+                   d["sketch"])
 
 
 class FileRow(NamedTuple):

@@ -162,14 +162,18 @@ def test_quick_bench_writes_results(tmp_path):
 
 def test_cluster_bench_measures_the_clients_brief(tmp_path, monkeypatch):
     """bench/cluster.py's `brief` figures: what `report`'s figures cost the client per
-    article after the run, and how many texts it loads (those of repost candidates)."""
+    article after the run, and how many texts it loads (repost candidates, and the
+    keywords' budget)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     spec = importlib.util.spec_from_file_location("bench_cluster", ROOT / "bench" / "cluster.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     run, m, brief = mod.report_run([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"), jobs=1)
     assert run["n"] == 20 and run["wall"] > 0
-    assert m["n"] == 20 and m["groups"] == 1 and m["texts_loaded"] == 2      # the xiaomi repost, and no other
+    # Loaded: the xiaomi repost pair, and the side-taking articles (all within the keyword budget).
+    sided = {a["path"] for a in brief["articles"] if a["label"] in ("founder-ip", "matrix")}
+    pair = {c["path"] for c in brief["reposts"]["list"][0]["copies"]}
+    assert m["n"] == 20 and m["groups"] == 1 and m["texts_loaded"] == len(sided | pair) < 20
     assert m["ms_per_article"] > 0 and brief["corpus"]["articles"] == 19 and brief["voices"]["matrix"]["keywords"]
     res = {"brief": m, "brief_big": m, "n": 20, "big": 20, "speedup_2_vs_1": 1.0, "dask2_vs_local_jobs2": 1.0,
            "growth_time_per_article": 1.0, "growth_client_per_article": 1.0, "same_records_as_local": True,

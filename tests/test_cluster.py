@@ -159,10 +159,10 @@ def test_generated_corpus_brief_identical(address, generated, generated_local, t
     assert json.loads(dask.stdout)["reposts"]["groups"] > 10
 
 
-def test_sample_corpus_brief_with_keywords_counted_by_the_workers(address, tmp_path):
-    """A report's run on the cluster has the workers count each side-taking article's
-    keyword terms; the local brief over a stance run's index counts them itself: the
-    same brief."""
+def test_sample_corpus_brief_of_a_report_run_on_the_cluster(address, tmp_path):
+    """`report --scheduler` on a fresh index (the workers score and digest every
+    article, the client reduces and counts the keywords) prints the brief a local
+    report prints over a local stance run's index."""
     a = str(tmp_path / "a.sqlite")
     assert ipcorpus("stance", "sample_corpus", "--format", "json", "--db", a).returncode == 0
     local = ipcorpus("report", "sample_corpus", "--format", "json", "--db", a)

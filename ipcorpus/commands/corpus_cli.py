@@ -60,7 +60,6 @@ def report(paths: list[str] = PathsArg,
                             "(write the page to a file to have both)")
     out = Out(format)
     opts = run_options(paths, db, no_cache, jobs, glob, config, keep_rule, drop_rule, lexicon, scheduler)
-    opts.keywords = keywords > 0
     if list_files:
         print_files(paths, opts, out)
     if html:

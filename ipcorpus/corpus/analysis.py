@@ -106,15 +106,12 @@ def stance_record(analysis: Analysis, lexicon_files: tuple = ()) -> ArticleStanc
     return st
 
 
-def scored(analysis: Analysis, lexicon_files: tuple = (),
-           keywords: bool = False) -> tuple[ArticleStance, ArticleDigest]:
+def scored(analysis: Analysis, lexicon_files: tuple = ()) -> tuple[ArticleStance, ArticleDigest]:
     """The article's stance and its digest for the corpus figures (corpus/digest.py),
     from one analysis (its learned furniture dropped): made together, so the index
-    never holds one without the other. `keywords`: count a side-taking article's
-    keyword terms too."""
+    never holds one without the other."""
     from ipcorpus.corpus.digest import digest_of
-    st = stance_record(analysis, lexicon_files)
-    return st, digest_of(analysis, st, lexicon_files, keywords)
+    return stance_record(analysis, lexicon_files), digest_of(analysis)
 
 
 def analyse_bytes(path: str, data: bytes, rules=None, lexicon_files: tuple = (),

@@ -40,10 +40,6 @@ class Options:
     stances: bool = True              # score every document in the run (else on demand)
     time_limit: float = DEFAULT_SECONDS   # per MB: a file analysed for longer fails (budget.py); 0: none
     scheduler: str | None = None      # a Dask scheduler's address: analyse on its workers (cluster.py)
-    # Count each side-taking article's keyword terms as it is scored (report's keywords,
-    # corpus/digest.py): jieba over the whole text, which no other command needs. No
-    # result depends on it, so it is not part of version().
-    keywords: bool = False
 
     def version(self) -> str:
         """Analyser version plus a digest of everything that changes results: the
@@ -172,7 +168,7 @@ class Corpus:
     def _score(self, f: FileResult) -> tuple[ArticleStance, ArticleDigest]:
         """Score a document here, and keep its stance and digest as _settle does."""
         h = f.key
-        st, dg = scored(self.analysis(f), self.options.lexicons, self.options.keywords)
+        st, dg = scored(self.analysis(f), self.options.lexicons)
         self.stances[h] = pack_stance(st)
         if self.store is not None:
             self.store.set_stances(self.version, [(h, self.affected.get(h, ""), self.stances[h], pack_digest(dg))])

@@ -130,8 +130,7 @@ def stance_job(job):
         analysis = unpack_analysis(blob)
         if keys:
             drop_recurring(analysis, set(keys))
-        opts = _W["opts"]
-        st, dg = scored(analysis, opts.lexicons, opts.keywords)
+        st, dg = scored(analysis, _W["opts"].lexicons)
         return pack_stance(st), pack_digest(dg)
     except Exception as e:  # noqa: BLE001 - left to Corpus.stance, which reports it
         return f"internal error: {type(e).__name__}: {e}"

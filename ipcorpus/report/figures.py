@@ -13,19 +13,31 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ipcorpus.commands.output import safe_path
 from ipcorpus.commands.stance_tables import LABELS, stance_record
-from ipcorpus.corpus.digest import SIDES, STOP_WORDS, add_counts, side_weights, term_counts
 from ipcorpus.corpus.reposts import Shingled, group
 from ipcorpus.models import ArticleDigest, side_score
 
-__all__ = ["KEYWORD_CHARS", "SIDES", "STOP_WORDS", "compute", "side_keywords", "stance_sentence"]
+SIDES = ("founder-ip", "matrix")
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
+# Words that carry no position: function words, pronouns, connectives, generic verbs
+# and the filler of business prose. Domain terms (个人IP, 账号矩阵, 去雷军化 …) are
+# jieba user words and stay whole.
+STOP_WORDS = frozenset("""
+的 了 是 在 和 与 及 或 也 都 就 而 又 还 并 着 过 把 被 让 给 对 从 向 到 为 以 于 由 比 跟 同 等
+一个 一种 一些 一次 一样 一直 一定 一起 一切 一下 一方面 这个 那个 这些 那些 这种 那种 这样 那样 这里 那里
+这是 那是 这次 这位 那位 这家 那家 其中 其实 其他 其它 他们 她们 它们 我们 你们 自己 大家 人们 别人 有人
+什么 怎么 怎样 为什么 如何 哪些 多少 因为 所以 但是 不过 然而 可是 虽然 而且 并且 如果 即使 就是 还是 或者
+以及 对于 关于 通过 根据 按照 随着 由于 为了 而是 不是 只是 也是 都是 就是 正是 还有 没有 不会 不能 不要
+可以 可能 能够 应该 需要 必须 已经 曾经 正在 开始 成为 作为 进行 认为 觉得 表示 提到 指出 看到 知道 出现
+今天 现在 目前 当时 之后 之前 以后 以前 后来 最后 同时 这时 时候 方面 问题 情况 东西 地方 事情 部分 一点
+非常 特别 比较 十分 更加 越来 越多 很多 更多 许多 不少 所有 每个 任何 各种 只有 只要 甚至 尤其 几乎 往往
+本文 文章 作者 记者 编辑 来源 图片 视频 点击 关注 阅读 原标题 首页 正文 评论 分享
+""".split())
 _NOT_WORD = re.compile(r"^[\d\W_]+$|^[A-Za-z]$")
-KEYWORD_CHARS = 2_000_000     # per side: beyond this the keywords are stable and counting only costs time
 
 
 def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10) -> dict:
@@ -70,13 +82,6 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
         groups.append({"article": recs[rep]["path"], "title": recs[rep]["title"], "label": recs[rep]["label"],
                        "copies": copies, "labels_agree": len({c["label"] for c in copies}) == 1})
 
-    def terms_of(r: dict) -> dict:
-        got = corpus.digest(docs[r["doc"]]).terms
-        # Not counted when the article was scored (by a run that showed no keywords):
-        # counted here, within the budget.
-        return got if got is not None else term_counts(corpus.analysis(docs[r["doc"]]).kept_text(),
-                                                       corpus.options.lexicons)
-
     n = len(arts)
     dated = sorted(r["published"] for r in arts if r["published"])
     report = {
@@ -95,7 +100,8 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
         "by_portal": _breakdown([recs[i] for i in live], "portal", count_key="documents"),
         "by_month": _by_month(arts),
         "by_entity": _by_entity(arts),
-        "voices": _voices(arts, top, keywords, terms_of, corpus.options.lexicons),
+        "voices": _voices(arts, top, keywords, lambda r: corpus.analysis(docs[r["doc"]]).kept_text(),
+                          corpus.options.lexicons),
         "health": _health(corpus, recs),
         "articles": [{"path": r["path"], "title": r["title"], "source": r["source"], "portal": r["portal"],
                       "published": r["published"], "label": r["label"], "score": r["score"],
@@ -201,11 +207,12 @@ def _by_entity(arts: list[dict]) -> list[dict]:
     return out
 
 
-def _voices(arts: list[dict], top: int, keywords: int, terms_of: Callable[[dict], dict],
+def _voices(arts: list[dict], top: int, keywords: int, text_of: Callable[[dict], str],
             lexicons: tuple = ()) -> dict:
     """Per side: the strongest clause of each article that argues for it, ranked by
     weight (one per article, so one loud article cannot fill the list), and the
-    side's keywords."""
+    side's keywords, from the kept texts of its articles (`text_of` loads one: only
+    as many as the budget takes are loaded)."""
     out = {}
     for side in SIDES:
         best = []
@@ -218,34 +225,47 @@ def _voices(arts: list[dict], top: int, keywords: int, terms_of: Callable[[dict]
         best.sort(key=lambda x: (-x["weight"], x["citation"]))
         out[side] = {"articles": sum(1 for r in arts if r["label"] == side), "evidence": best[:top], "keywords": []}
     if keywords:
-        kw = side_keywords({side: _side_counts(arts, side, terms_of) for side in SIDES}, keywords, lexicons)
+        texts = {side: _capped(text_of(r) for r in arts if r["label"] == side) for side in SIDES}
+        kw = side_keywords(texts, keywords, lexicons)
         for side in SIDES:
             out[side]["keywords"] = kw.get(side, [])
     return out
 
 
-def _side_counts(arts: list[dict], side: str, terms_of: Callable[[dict], dict]) -> dict[str, int]:
-    """The keyword term counts of the side's articles, in order, summed until their
-    kept text reaches KEYWORD_CHARS (the article that crosses it counted whole)."""
-    counts: dict[str, int] = {}
-    n = 0
-    for r in arts:
-        if r["label"] != side:
-            continue
+KEYWORD_CHARS = 2_000_000     # per side: beyond this the keywords are stable and jieba only costs time
+
+
+def _capped(texts: Iterable[str]) -> str:
+    """The texts joined one a line, up to KEYWORD_CHARS (the one that crosses it whole);
+    a text past the budget is never asked for."""
+    out, n = [], 0
+    for t in texts:
         if n >= KEYWORD_CHARS:
             break
-        add_counts(counts, terms_of(r))
-        n += r["kept_chars"]
-    return counts
+        out.append(t)
+        n += len(t)
+    return "\n".join(out)
 
 
-def side_keywords(counts: dict[str, dict[str, int]], top: int = 10, lexicons: tuple = ()) -> dict:
+def side_keywords(texts: dict, top: int = 10, lexicons: tuple = ()) -> dict:
     """Top keywords per side: jieba's TF-IDF (extract_tags) over each side's kept
-    text, from its term counts (corpus/digest.py), stop words removed, domain terms
-    kept whole; a word ranks by how much more it weighs on this side than on the
-    other, so both lists are not led by the words every article uses (品牌, 创始人)."""
-    weights = {side: {w: x for w, x in side_weights(c, lexicons) if not _NOT_WORD.match(w)}
-               for side, c in counts.items() if c}
+    text, stop words removed, domain terms kept whole; a word ranks by how much more
+    it weighs on this side than on the other, so both lists are not led by the words
+    every article uses (品牌, 创始人)."""
+    texts = {k: v for k, v in texts.items() if v.strip()}
+    if not texts:
+        return {}
+    from ipcorpus.nlp import ensure, tokenizer
+    from ipcorpus.stance.lexicon import get_lexicon
+    from ipcorpus.stance.sentence import set_user_words, user_words
+    set_user_words(get_lexicon(tuple(lexicons)))
+    jieba = tokenizer(user_words())
+    tfidf = _tfidf(jieba)
+    weights = {}
+    for side, text in texts.items():
+        ensure(text)
+        tags = tfidf.extract_tags(text, topK=300, withWeight=True)
+        weights[side] = {w: x for w, x in tags if not _NOT_WORD.match(w)}
     out = {}
     for side, ws in weights.items():
         others = [weights[o] for o in weights if o != side]
@@ -257,6 +277,21 @@ def side_keywords(counts: dict[str, dict[str, int]], top: int = 10, lexicons: tu
         ranked.sort(key=lambda t: (-t[0], t[1]))
         out[side] = [{"word": w, "weight": round(x, 4)} for x, w in ranked[:top]]
     return out
+
+
+_TFIDF = None
+
+
+def _tfidf(jieba):
+    """jieba's TF-IDF extractor with its IDF table (loaded once, lazily) and our stop words."""
+    global _TFIDF
+    if _TFIDF is None:
+        import jieba.analyse as analyse
+        t = analyse.TFIDF()
+        t.tokenizer = t.postokenizer = jieba.dt
+        t.stop_words = set(t.stop_words) | STOP_WORDS
+        _TFIDF = t
+    return _TFIDF
 
 
 def _health(corpus, recs: list[dict]) -> dict:
