@@ -210,7 +210,6 @@ class ArticleDigest:
     and the client loads an article's text only to confirm a repost candidate (or
     to count a side's keywords, within their budget)."""
     kept_lines: int                  # lines kept: 0 means all noise, no article
-    kept_chars: int                  # len(Analysis.kept_text()): the keyword budget counts it
     damaged: list[int]               # Analysis.damaged()
     outlet: str | None               # Analysis.outlet: the portal
     script: str
@@ -220,14 +219,13 @@ class ArticleDigest:
     sketch: list[int] | None = None
 
     def to_dict(self) -> dict:
-        return {"kept_lines": self.kept_lines, "kept_chars": self.kept_chars, "damaged": self.damaged,
+        return {"kept_lines": self.kept_lines, "damaged": self.damaged,
                 "outlet": self.outlet, "script": self.script, "encoding": self.encoding,
                 "sketch": self.sketch}
 
     @classmethod
     def from_dict(cls, d: dict) -> ArticleDigest:
-        return cls(d["kept_lines"], d["kept_chars"], d["damaged"], d["outlet"], d["script"], d["encoding"],
-                   d["sketch"])
+        return cls(d["kept_lines"], d["damaged"], d["outlet"], d["script"], d["encoding"], d["sketch"])
 
 
 class FileRow(NamedTuple):

@@ -172,8 +172,8 @@ def place(findings: list[Finding]):
 # -- reposts ----------------------------------------------------------------------
 def _grams(a: Analysis) -> frozenset:
     """The kept text's shingles, as `ipcorpus report` groups reposts by them."""
-    from ipcorpus.corpus.reposts import shingle_text, shingles
-    return shingles(shingle_text(a.kept_text()))
+    from ipcorpus.corpus.reposts import text_shingles
+    return text_shingles(a.kept_text())
 
 
 def _lede(a: Analysis) -> int:

@@ -17,7 +17,6 @@ from ipcorpus.models import Analysis, ArticleDigest
 
 def digest_of(analysis: Analysis) -> ArticleDigest:
     """The digest of an analysis (its learned furniture already dropped)."""
-    text = analysis.kept_text()
-    sketch = text_sketch(text)
-    return ArticleDigest(len(analysis.kept()), len(text), analysis.damaged(), analysis.outlet, analysis.script,
+    sketch = text_sketch(analysis.kept_text())
+    return ArticleDigest(len(analysis.kept()), analysis.damaged(), analysis.outlet, analysis.script,
                          analysis.encoding, list(sketch) if sketch is not None else None)

@@ -138,6 +138,11 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def text_shingles(text: str, k: int = K) -> frozenset:
+    """The shingles two texts are compared by exactly (of shingle_text)."""
+    return shingles(shingle_text(text or ""), k)
+
+
 def text_sketch(text: str, k: int = K) -> tuple | None:
     """The sketch a text is grouped by: of its shingles, None when it has fewer than
     MIN_CHARS letters (never grouped). The per-article half of grouping, which the
@@ -155,7 +160,7 @@ class Shingled:
         self.get = lru_cache(maxsize=256)(self._make)
 
     def _make(self, i: int) -> frozenset:
-        return shingles(shingle_text(self.text_of(i) or ""), self.k)
+        return text_shingles(self.text_of(i), self.k)
 
     def similarity(self, a: int, b: int) -> float:
         """Exact Jaccard of two texts' shingle sets, rounded as Groups keeps it."""

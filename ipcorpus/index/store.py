@@ -145,7 +145,7 @@ class Store(Learned, Outputs):
             "CASE WHEN rstance IS NULL OR rdigest IS NULL THEN NULL ELSE rsig END "
             "FROM analyses WHERE version=?", (version,))}
 
-    def set_stances(self, version: str, rows: list[tuple[str, str, bytes, bytes | None]]) -> bool:
+    def set_stances(self, version: str, rows: list[tuple[str, str, bytes, bytes]]) -> bool:
         """Keep packed stances with their digests: (hash, "", stance, digest) are the
         plain ones, (hash, signature, stance, digest) those with that document's
         learned furniture dropped. A cache write: a read-only or busy index only

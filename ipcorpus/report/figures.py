@@ -55,8 +55,11 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
             recs.append(_record(corpus, f, d, k))
             yield d.sketch
 
+    def kept_text(i: int) -> str:
+        return corpus.analysis(docs[i]).kept_text()
+
     # Articles: documents with kept text, copies folded into their earliest dated copy.
-    shingled = Shingled(lambda i: corpus.analysis(docs[i]).kept_text())
+    shingled = Shingled(kept_text)
     found = group(sketches(), shingled)
     live = [i for i, r in enumerate(recs) if r["kept_lines"]]
     copies_of: dict[int, list[int]] = {}
@@ -100,8 +103,7 @@ def compute(corpus, paths: list | None = None, top: int = 5, keywords: int = 10)
         "by_portal": _breakdown([recs[i] for i in live], "portal", count_key="documents"),
         "by_month": _by_month(arts),
         "by_entity": _by_entity(arts),
-        "voices": _voices(arts, top, keywords, lambda r: corpus.analysis(docs[r["doc"]]).kept_text(),
-                          corpus.options.lexicons),
+        "voices": _voices(arts, top, keywords, lambda r: kept_text(r["doc"]), corpus.options.lexicons),
         "health": _health(corpus, recs),
         "articles": [{"path": r["path"], "title": r["title"], "source": r["source"], "portal": r["portal"],
                       "published": r["published"], "label": r["label"], "score": r["score"],
@@ -119,7 +121,7 @@ def _record(corpus, f, d: ArticleDigest, k: int) -> dict:
             "published": published, "month": _month(published), "label": s["label"], "score": s["score"],
             "topic": s.get("topic"), "reason": s.get("reason"),
             "founder": s["founder"], "matrix": s["matrix"], "entities": s["entities"], "evidence": s["evidence"],
-            "kept_chars": d.kept_chars, "kept_lines": d.kept_lines, "damaged": d.damaged,
+            "kept_lines": d.kept_lines, "damaged": d.damaged,
             "script": d.script, "encoding": d.encoding}
 
 
