@@ -11,11 +11,11 @@ corpora generated as bench/run.py generates them (fresh index each time), it mea
               write the index), against the workers' CPU time per article
   growth      the same at N and at BIG articles (2 workers): how time, client
               cost and worker cost per article grow with the corpus
-  brief       a run as `report` makes it, and the client's CPU per article for the
-              brief's figures after it, at N and at BIG: a reduce over the digests
-              the workers made with each stance (sketches banded), loading texts only
-              for repost candidates and the keywords' budget; the figures must equal
-              the local run's
+  brief       the client's CPU per article for `report`'s figures after the 2-worker
+              runs at N and at BIG, from their indexes: a reduce over the digests the
+              workers made with each stance (sketches banded), loading texts only for
+              repost candidates and the keywords' budget; the figures must equal the
+              local run's
 
 Workers load jieba and the rules once; a warm-up run on sample_corpus comes first,
 so the figures are the steady state. Results go to a table on stdout and
@@ -99,25 +99,17 @@ def timed(paths: list[str], db: str, scheduler: str | None = None, jobs: int = 0
     return m, records
 
 
-def report_run(paths: list[str], db: str, scheduler: str | None = None, jobs: int = 0,
-               cluster: Cluster | None = None) -> tuple[dict, dict, dict]:
-    """A cold run as `report` makes it, timed as timed() times one; then the brief's
-    figures, computed by the client from the index (a reduce over each article's
-    stance and digest: sketches banded, labels counted; texts loaded only for repost
-    candidate pairs and a side's keywords, up to their budget). Returns the run's
-    figures, the brief's CPU per article and texts loaded, and the brief itself (to
-    compare with the local one)."""
-    from ipcorpus.api import make_options
+def brief_cost(paths: list[str], db: str) -> tuple[dict, dict]:
+    """The brief's figures after a run, from its index (a warm open, nothing analysed):
+    the client's CPU per article for the reduce over each article's stance and digest
+    (sketches banded, labels counted) and how many texts it loads (repost candidate
+    pairs, a side's keywords up to their budget). Returns those and the brief (to
+    compare with the local run's)."""
+    from ipcorpus.api import Corpus
     from ipcorpus.corpus import pipeline
     from ipcorpus.report import figures
-    opts = make_options(paths, db=db, scheduler=scheduler, jobs=jobs)
-    w0 = cluster.worker_cpu() if cluster else 0.0
-    c0, k0, t0 = _cpu(), _children_cpu(), time.perf_counter()
-    corpus = pipeline.run(paths, opts)
-    wall = time.perf_counter() - t0
-    client = _cpu() - c0
-    workers = cluster.worker_cpu() - w0 if cluster else _children_cpu() - k0
-    run = {"wall": wall, "client_cpu": client, "worker_cpu": workers, "n": len(corpus.docs())}
+    corpus = Corpus.open(paths, db=db).run
+    figures.side_keywords({"x": "预热"}, 1, corpus.options.lexicons)   # jieba and its IDF table, once a process
     loaded = []
     real = pipeline.Corpus.stored_analysis
 
@@ -125,22 +117,18 @@ def report_run(paths: list[str], db: str, scheduler: str | None = None, jobs: in
         loaded.append(f.path)
         return real(self, f)
 
-    t = time.perf_counter()
-    figures.side_keywords({"x": "预热"}, 1, opts.lexicons)     # jieba and its IDF table, once a process
-    run["idf_load_s"] = time.perf_counter() - t
     pipeline.Corpus.stored_analysis = counting          # type: ignore[method-assign]
     try:
-        c1 = _cpu()
+        c0 = _cpu()
         brief = figures.compute(corpus, keywords=10)
-        c2 = _cpu()
+        c1 = _cpu()
     finally:
         pipeline.Corpus.stored_analysis = real          # type: ignore[method-assign]
-    n = max(1, run["n"])
-    m = {"n": run["n"], "groups": brief["reposts"]["groups"], "texts_loaded": len(set(loaded)),
-         "ms_per_article": 1000 * (c2 - c1) / n}
-    print(f"{paths[0]} report run scheduler={scheduler}: {json.dumps(run)}; brief: {json.dumps(m)}",
-          file=sys.stderr, flush=True)
-    return run, m, brief
+    n = len(corpus.docs())
+    m = {"n": n, "groups": brief["reposts"]["groups"], "texts_loaded": len(set(loaded)),
+         "ms_per_article": 1000 * (c1 - c0) / max(1, n)}
+    print(f"{paths[0]} brief: {json.dumps(m)}", file=sys.stderr, flush=True)
+    return m, brief
 
 
 def per_article(m: dict) -> dict:
@@ -184,12 +172,11 @@ def main(argv=None) -> int:
             res[f"dask_{workers}_workers"] = per_article(m)
             same &= got == want
             if workers == 2:
+                res["brief"], brief = brief_cost([str(small)], db("dask2"))
+                same &= brief == brief_cost([str(small)], db("local"))[1]
                 m, _ = timed([str(big)], db("big"), cl.address, cluster=cl)
                 res["dask_2_workers_big"] = per_article(m)
-                run, res["brief"], brief = report_run([str(small)], db("report2"), cl.address, cluster=cl)
-                res["report_2_workers"] = per_article(run)
-                same &= brief == report_run([str(small)], db("report_local"), jobs=2)[2]
-                _, res["brief_big"], _ = report_run([str(big)], db("report_big"), cl.address, cluster=cl)
+                res["brief_big"], _ = brief_cost([str(big)], db("big"))
         finally:
             cl.close()
     res["same_records_as_local"] = same
@@ -207,8 +194,7 @@ def main(argv=None) -> int:
 def table(res: dict) -> str:
     rows = [("run", "articles", "wall s", "articles/s", "client ms/article", "worker ms/article", "client/worker")]
     for key, name in (("local_jobs2", "local pool, --jobs 2"), ("dask_1_workers", "dask, 1 worker"),
-                      ("dask_2_workers", "dask, 2 workers"), ("dask_2_workers_big", "dask, 2 workers, big"),
-                      ("report_2_workers", "dask, 2 workers, report's run")):
+                      ("dask_2_workers", "dask, 2 workers"), ("dask_2_workers_big", "dask, 2 workers, big")):
         m = res[key]
         rows.append((name, str(m["n"]), f"{m['wall']:.1f}", f"{m['articles_per_s']:.0f}",
                      f"{m['client_ms_per_article']:.2f}", f"{m['worker_ms_per_article']:.2f}",

@@ -168,8 +168,9 @@ def test_cluster_bench_measures_the_clients_brief(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location("bench_cluster", ROOT / "bench" / "cluster.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    run, m, brief = mod.report_run([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"), jobs=1)
+    run, _ = mod.timed([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"), jobs=1)
     assert run["n"] == 20 and run["wall"] > 0
+    m, brief = mod.brief_cost([str(ROOT / "sample_corpus")], str(tmp_path / "r.sqlite"))
     # Loaded: the xiaomi repost pair, and the side-taking articles (all within the keyword budget).
     sided = {a["path"] for a in brief["articles"] if a["label"] in ("founder-ip", "matrix")}
     pair = {c["path"] for c in brief["reposts"]["list"][0]["copies"]}
@@ -178,6 +179,6 @@ def test_cluster_bench_measures_the_clients_brief(tmp_path, monkeypatch):
     res = {"brief": m, "brief_big": m, "n": 20, "big": 20, "speedup_2_vs_1": 1.0, "dask2_vs_local_jobs2": 1.0,
            "growth_time_per_article": 1.0, "growth_client_per_article": 1.0, "same_records_as_local": True,
            "loadavg": (0.0,), "cpus": 2}
-    for key in ("local_jobs2", "dask_1_workers", "dask_2_workers", "dask_2_workers_big", "report_2_workers"):
+    for key in ("local_jobs2", "dask_1_workers", "dask_2_workers", "dask_2_workers_big"):
         res[key] = mod.per_article({"wall": 1.0, "client_cpu": 0.1, "worker_cpu": 1.0, "n": 20})
     assert "report's figures (by the client after the run, from the workers' digests): " in mod.table(res)
